@@ -1,0 +1,1 @@
+"""Evaluation: span/relation scoring, error analysis and the rule baseline."""

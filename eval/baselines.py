@@ -1,0 +1,449 @@
+"""Rule and gazetteer baseline: PERSON, POSITION, ORG, LOCATION, METRIC and HAS_POSITION.
+
+Matching runs on a normalised copy of the input (NFC, tone marks moved to the
+modern "ủy"/"hòa" placement; both steps keep one output character per input
+character cluster), and every span is mapped back onto the original string.
+Word-level rules work on the tokens of one sentence (``model.text.split_sentences``):
+a title list followed greedily by organ words gives POSITION, organ words give
+ORG, a capitalised name after an administrative unit word gives LOCATION,
+surname-led or honorific-led capitalised runs give PERSON.  METRIC comes from
+regexes (number + unit, number + counted noun, fractions, ranges).  Overlaps are
+resolved by label priority, then length.  HAS_POSITION links a person to the
+titles in apposition with it inside the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from model.labels import ENTITY_LABELS, RELATION_SIGNATURES
+from model.schema import Document, Entity, Relation
+from model.text import split_sentences
+
+
+def _label(name: str) -> str:
+    """A label name checked against the inventory in ``model.labels``."""
+    if name not in ENTITY_LABELS:
+        raise KeyError(f"{name} is not in model.labels.ENTITY_LABELS")
+    return name
+
+
+REL_LABEL = "HAS_POSITION"  # its (head, tail) labels come from model.labels
+PERSON, POSITION = RELATION_SIGNATURES[REL_LABEL]
+ORG, LOCATION, METRIC = _label("ORG"), _label("LOCATION"), _label("METRIC")
+# Lower number wins an overlap; within a priority the longer span wins.
+PRIORITY = {METRIC: 0, POSITION: 1, ORG: 2, LOCATION: 3, PERSON: 4}
+
+# ---------------------------------------------------------------- word lists
+
+
+def _table(spec: str) -> dict[str, list[tuple[str, ...]]]:
+    """Phrase table from "a b|c|...": first word -> phrases as word tuples, longest first."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in spec.split("|"):
+        words = tuple(phrase.lower().split())
+        if words:
+            table.setdefault(words[0], []).append(words)
+    for phrases in table.values():
+        phrases.sort(key=len, reverse=True)
+    return table
+
+
+TITLES = _table(
+    "bí thư|phó bí thư|tổng bí thư|chủ tịch|phó chủ tịch|chủ tịch nước|ủy viên|thành ủy viên|tỉnh ủy viên"
+    "|huyện ủy viên|quận ủy viên|thị ủy viên|đảng ủy viên|trưởng ban|phó trưởng ban|phó ban|trưởng phòng"
+    "|phó trưởng phòng|phó phòng|giám đốc|phó giám đốc|tổng giám đốc|hiệu trưởng|phó hiệu trưởng"
+    "|trưởng thôn|phó trưởng thôn|trưởng bản|trưởng ấp|trưởng khu|tổ trưởng|chánh văn phòng"
+    "|phó chánh văn phòng|chánh án|phó chánh án|chánh thanh tra|viện trưởng|phó viện trưởng|bộ trưởng"
+    "|thứ trưởng|thủ tướng|phó thủ tướng|chủ nhiệm|phó chủ nhiệm|trưởng công an|phó trưởng công an"
+    "|chỉ huy trưởng|chính trị viên|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng"
+)
+TITLE_MODS = _table("thường trực")
+ELLIPTIC = {"bí thư", "phó bí thư", "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc"}
+SUBS = _table(  # bodies that may be followed by their parent body
+    "ban thường vụ|ban chấp hành|bch|btv|thường trực|ủy ban kiểm tra|văn phòng|ban chỉ đạo"
+)
+TOPS = _table(
+    "huyện ủy|thành ủy|tỉnh ủy|quận ủy|thị ủy|đảng ủy|đảng bộ|chi bộ|đảng|đảng cộng sản việt nam|hđnd|ubnd"
+    "|hội đồng nhân dân|ủy ban nhân dân|mttq|ủy ban mttq|mặt trận tổ quốc|ủy ban mặt trận tổ quốc"
+    "|quốc hội|chính phủ|trung ương|trung ương đảng|huyện đoàn|thành đoàn|tỉnh đoàn|công an"
+)
+HEADS = _table(  # a body word that needs a capitalised name after it
+    "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
+    "|ngân hàng|hợp tác xã|ủy ban"
+)
+ADMIN = _table("huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã")
+SMALL_ADMIN = _table("thôn|xóm|ấp|khu phố|tổ dân phố")
+FACILITY = _table("đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị")
+HONORIFICS = _table("đồng chí|ông|bà")
+PLACES = _table(
+    "Việt Nam|Hà Nội|Hải Phòng|Đà Nẵng|Cần Thơ|Hồ Chí Minh|Huế|Thừa Thiên Huế|An Giang|Bà Rịa|Vũng Tàu"
+    "|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|Bình Phước|Bình Thuận|Cà Mau"
+    "|Cao Bằng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|Hà Nam|Hà Tĩnh|Hải Dương"
+    "|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai"
+    "|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi"
+    "|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Tiền Giang"
+    "|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái"
+)
+EPONYMS = {("hồ", "chí", "minh")}  # a person's name unless a unit word ("TP") precedes it
+SURNAMES = set(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Tạ Đinh Mai Trịnh Lương"
+    " Đào Đoàn Vương Trương Cao Lâm Hà Chu Tô Lưu Quách Thái Triệu Kiều Khúc Phùng Mạc Tăng Lại".split()
+)
+
+# ---------------------------------------------------------------- METRIC regexes
+
+
+def _alt(spec: str) -> str:
+    """Regex alternation of "a|b c|..." with the longest alternatives first."""
+    items = sorted({s.strip() for s in spec.split("|") if s.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in items)
+
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_UNITS = _alt(
+    "%|tỷ đồng|triệu đồng|nghìn đồng|ngàn đồng|nghìn tỷ đồng|tỷ USD|triệu USD|USD|đồng|tỷ|triệu|ha|héc-ta"
+    "|hecta|km2|km|m2|m3|tấn|tạ|kg|lít|lần|MW|kWh"
+)
+_PER = _alt("người|năm|ha|kg|tấn|tháng|ngày|hộ|lao động|m2|sào|lít")
+_COUNTED = _alt(
+    "hộ dân|hộ nghèo|hộ cận nghèo|hộ gia đình|hộ|đảng viên|chỉ tiêu|tiêu chí|nhiệm vụ trọng tâm|nhiệm vụ"
+    "|nội dung|xã|phường|thị trấn|thôn|xóm|tổ dân phố|trường học|trường|công trình|dự án|doanh nghiệp"
+    "|hợp tác xã|sản phẩm|lao động|người|học sinh|sinh viên|cán bộ|hội viên|đoàn viên|chi bộ"
+    "|tổ chức cơ sở đảng|đồng chí|mô hình|tuyến đường|căn nhà|ngôi nhà|nhà|cơ sở|lượt|vụ|trường hợp"
+    "|giải pháp|văn bản|hồ sơ|đơn vị|cơ quan|đại biểu|thành viên|cuộc|lớp|phòng học|gia đình|thủ tục"
+    "|đơn thư|tài khoản|con|cây|bệnh nhân|việc làm"
+)
+_LEFT = r"(?<![\w.,/])(?<!\w-)"
+_QUANTITY = re.compile(
+    rf"{_LEFT}(?P<num>{_NUM}(?:\s*(?:-|–|đến|tới)\s*{_NUM})?)"
+    rf"(?:\s(?:{_COUNTED})|\s?(?:{_UNITS})(?:\s?/\s?(?:{_PER}))*)(?!\w)",
+    re.IGNORECASE,
+)
+_FRACTION = re.compile(rf"{_LEFT}(?P<a>\d+)/(?P<b>\d+)(?![\w/]|[.,]\d)(?P<noun>\s(?:{_COUNTED})(?!\w))?", re.I)
+_NOT_QUANTITY_AFTER = {"năm", "tháng", "ngày", "thứ", "số", "khóa", "kỳ", "đợt", "lần", "giai đoạn"}
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+# ---------------------------------------------------------------- normalisation
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([^\W\d_])(?!\w)")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _modern_tone(m: re.Match) -> str:
+    """Move a tone from the second to the first vowel of a final oa/oe/uy ("uỷ" -> "ủy")."""
+    first, second = m.group(1), m.group(2)
+    base, *marks = unicodedata.normalize("NFD", second)
+    if (first.lower(), base.lower()) not in {("o", "a"), ("o", "e"), ("u", "y")}:
+        return m.group()
+    if len(marks) != 1 or marks[0] not in _TONES:
+        return m.group()
+    return unicodedata.normalize("NFC", first + marks[0]) + base
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """NFC text with modern tone placement, and for each of its characters the
+    (start, end) offsets in ``text`` of the character cluster it came from."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in unicodedata.normalize("NFC", text[i:j]):
+            chars.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return _OLD_TONE.sub(_modern_tone, "".join(chars)), starts, ends
+
+
+# ---------------------------------------------------------------- tokens
+
+
+class _Sentence:
+    """The word and punctuation tokens of one sentence of the normalised text."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        found = list(_TOKEN.finditer(text, start, end))
+        self.text = text
+        self.spans = [(m.start(), m.end()) for m in found]
+        self.words = [m.group() for m in found]
+        self.low = [w.lower() for w in self.words]
+        self.n = len(found)
+
+    def cap(self, k: int) -> bool:
+        """Is token ``k`` a capitalised word (or an abbreviation such as HĐND)?"""
+        return k < self.n and self.words[k][0].isupper()
+
+    def match(self, k: int, table: dict[str, list[tuple[str, ...]]]) -> int:
+        """End token index of the longest phrase of ``table`` at ``k``, or -1."""
+        for phrase in table.get(self.low[k], ()) if k < self.n else ():
+            if tuple(self.low[k : k + len(phrase)]) == phrase:
+                return k + len(phrase)
+        return -1
+
+
+def _starts_unit(s: _Sentence, k: int) -> bool:
+    """Does a title, organ or unit word (not just a name syllable) start at ``k``?"""
+    for table in (TITLES, SUBS, TOPS, HEADS, ADMIN):
+        e = s.match(k, table)
+        if e > 0 and (e - k > 1 or s.words[k].isupper() or s.cap(e)):
+            return True
+    return False
+
+
+def _person_start(s: _Sentence, k: int) -> bool:
+    """A surname followed by another capitalised name syllable."""
+    return s.words[k] in SURNAMES and s.cap(k + 1) and not _starts_unit(s, k + 1)
+
+
+def _name_end(s: _Sentence, k: int, lower_ok: bool = False, split_person: bool = True, limit: int = 4) -> int:
+    """End of a capitalised name at ``k``; with ``lower_ok`` each capitalised
+    syllable may carry one lowercase one and parts may be joined by "-"/"và"
+    ("Tài chính - Kế hoạch").  Stops before a unit word and, with
+    ``split_person``, before a person's name."""
+    j, parts = k, 0
+    while s.cap(j) and parts < limit:
+        if j > k and (_starts_unit(s, j) or (split_person and _person_start(s, j))):
+            break
+        j, parts = j + 1, parts + 1
+        if lower_ok and j < s.n and s.words[j].isalpha() and s.words[j].islower() and s.low[j] != "và":
+            j += 1
+        if lower_ok and j + 1 < s.n and s.low[j] in ("-", "–", "và") and s.cap(j + 1):
+            if not _starts_unit(s, j + 1):
+                j += 1
+    return j
+
+
+def _place_end(s: _Sentence, k: int) -> int:
+    """End of a place name at ``k`` (``k`` itself when a person's name stands there)."""
+    e = s.match(k, PLACES)
+    if e > 0:
+        return e
+    if s.words[k] in SURNAMES and _name_end(s, k, split_person=False) - k >= 3:
+        return k
+    return _name_end(s, k)
+
+
+def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
+    """Skip unit words with optional names after an organ ("huyện Kiến Thụy", "xã X huyện Y")."""
+    if bare_name and s.cap(j) and not _starts_unit(s, j) and (s.words[j] not in SURNAMES or s.match(j, PLACES) > 0):
+        j = _place_end(s, j)
+    while (e := s.match(j, ADMIN)) > 0:
+        j = _place_end(s, e) if s.cap(e) and not _starts_unit(s, e) else e
+    return j
+
+
+def _organ_end(s: _Sentence, k: int) -> tuple[int, bool]:
+    """End of an organ chain (sub-bodies, a body, localities) at ``k``; and whether
+    it names a body on its own (not only "Thường trực")."""
+    j, named = k, False
+    while True:
+        e = s.match(j, SUBS)
+        if e < 0 and (h := s.match(j, HEADS)) > 0 and s.cap(h) and not _starts_unit(s, h):
+            e, named = _name_end(s, h, lower_ok=True), True
+        if e < 0:
+            break
+        named = named or s.low[j] != "thường"
+        j = e
+    e = s.match(j, TOPS)
+    if e > 0:
+        return _locality_end(s, e, bare_name=True), True
+    return (_locality_end(s, j, bare_name=False) if j > k else j), named
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _positions(s: _Sentence, k: int) -> int:
+    """End of a POSITION at ``k`` (title, modifier, organ chain), or -1."""
+    e = s.match(k, TITLES)
+    if e < 0:
+        return -1
+    e = max(e, s.match(e, TITLE_MODS))
+    if s.low[e - 1] in ("ban", "phòng") and s.cap(e) and not _starts_unit(s, e):
+        e = _name_end(s, e, lower_ok=True)
+    end, _ = _organ_end(s, e)
+    return _locality_end(s, e, bare_name=False) if end == e else end
+
+
+def _orgs(s: _Sentence, k: int) -> int:
+    """End of a capitalised ORG at ``k``, or -1."""
+    if not s.cap(k):
+        return -1
+    end, named = _organ_end(s, k)
+    return end if end > k and named else -1
+
+
+def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
+    """LOCATION token spans introduced at ``k``: names after unit words (lists too), gazetteer."""
+    e = max(s.match(k, ADMIN), s.match(k, SMALL_ADMIN))
+    if e < 0 and s.words[k].islower():
+        e = s.match(k, FACILITY)
+    if e < 0:
+        g = s.match(k, PLACES)
+        alone = g > 0 and not (k > 1 and s.cap(k - 1)) and not s.cap(g)
+        return [(k, g)] if alone and tuple(s.low[k:g]) not in EPONYMS else []
+    opener = e < s.n and s.words[e] in (":", "(")
+    listing = opener or (k > 0 and s.low[k - 1] == "các")
+    j = e + 1 if opener else e
+    out = []
+    while s.cap(j) and not _starts_unit(s, j):
+        end = _place_end(s, j)
+        if end == j:
+            break
+        out.append((j, end))
+        if not (listing and end + 1 < s.n and s.low[end] in (",", "và") and not _person_start(s, end + 1)):
+            break
+        j = end + 1
+    return out
+
+
+def _persons(s: _Sentence, k: int) -> int:
+    """End of a PERSON at ``k`` (surname-led, 2-4 syllables), or -1."""
+    if s.words[k] in SURNAMES and not _starts_unit(s, k):
+        e = _name_end(s, k, split_person=False, limit=5)
+        return e if 2 <= e - k <= 4 else -1
+    return -1
+
+
+def _honorific_persons(s: _Sentence, k: int) -> tuple[int, int] | None:
+    """A name of 1-4 capitalised syllables after "đồng chí"/"ông"/"bà" at ``k``."""
+    h = s.match(k, HONORIFICS)
+    if h < 0 or not s.cap(h) or _starts_unit(s, h):
+        return None
+    return h, _name_end(s, h, split_person=False)
+
+
+def _metrics(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """METRIC character spans in ``text[start:end]``: quantities with a unit or a
+    counted noun (not years, not after "năm"/"thứ"/"số"...), and fractions of
+    achieved targets ("18/18 chỉ tiêu"; "15/25" before a capitalised entity)."""
+    out = []
+    for m in _QUANTITY.finditer(text, start, end):
+        before = text[max(start, m.start() - 12) : m.start()].lower().split()
+        if _YEAR.fullmatch(m["num"]) or (before and before[-1] in _NOT_QUANTITY_AFTER):
+            continue
+        out.append((m.start(), m.end()))
+    for m in _FRACTION.finditer(text, start, end):
+        a, b = int(m["a"]), int(m["b"])
+        if a > b:
+            continue
+        if m["noun"]:
+            out.append((m.start(), m.end()))
+        elif (b > 12 or a > 31) and re.match(r"\s+[^\W\d_]", text[m.end() : end]):
+            if text[m.end() : end].lstrip()[0].isupper():
+                out.append((m.start(), m.end()))
+    return out
+
+
+# ---------------------------------------------------------------- assembling
+
+Span3 = tuple[int, int, str]
+_BARE_TITLES = {" ".join(p) for phrases in TITLES.values() for p in phrases}
+_DIRECT_GAP = re.compile(r"\s*(?:[,:]?\s*(?:đồng chí|ông|bà)\s+)?", re.IGNORECASE)
+_APPOSITION_GAP = re.compile(r"[\s,(\-–—]*(?:(?:hiện là|nguyên|là|kiêm|đồng thời là|và)[\s,(\-–—]+)*")
+
+
+def _resolve(cands: list[Span3]) -> list[Span3]:
+    """Non-overlapping spans: label priority first, then the longer, then the earlier; sorted."""
+    kept: list[Span3] = []
+    for s, e, lab in sorted(set(cands), key=lambda c: (PRIORITY[c[2]], c[0] - c[1], c[0])):
+        if all(e <= a or s >= b for a, b, _ in kept):
+            kept.append((s, e, lab))
+    return sorted(kept)
+
+
+def _drop_elliptic(text: str, spans: list[Span3]) -> list[Span3]:
+    """Drop a bare title that shares the organ of the next one ("Bí thư, Phó Bí thư Đảng ủy")."""
+    out = []
+    for i, (s, e, lab) in enumerate(spans):
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if (
+            lab == POSITION
+            and nxt is not None
+            and nxt[2] == POSITION
+            and text[s:e].lower() in ELLIPTIC
+            and text[nxt[0] : nxt[1]].lower() not in _BARE_TITLES
+            and re.fullmatch(r"\s*(?:,|và)\s*", text[e : nxt[0]])
+        ):
+            continue
+        out.append((s, e, lab))
+    return out
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[Span3]:
+    """All entity spans of one sentence, resolved and sorted."""
+    s = _Sentence(text, start, end)
+
+    def chars(k: int, e: int, lab: str) -> Span3:
+        return s.spans[k][0], s.spans[e - 1][1], lab
+
+    cands = [(a, b, METRIC) for a, b in _metrics(text, start, end)]
+    for k in range(s.n):
+        for e, lab in ((_positions(s, k), POSITION), (_orgs(s, k), ORG), (_persons(s, k), PERSON)):
+            if e > k:
+                cands.append(chars(k, e, lab))
+        cands += [chars(a, b, LOCATION) for a, b in _locations(s, k)]
+        if (hon := _honorific_persons(s, k)) and hon[1] > hon[0]:
+            cands.append(chars(*hon, PERSON))
+    return _drop_elliptic(text, _resolve(cands))
+
+
+def _link(text: str, spans: list[Span3]) -> list[tuple[int, int]]:
+    """HAS_POSITION (person, position) index pairs among one sentence's sorted spans:
+    a title directly before the name (and titles chained before it by commas),
+    then titles in apposition after a name up to a ";" or another entity."""
+    owner: dict[int, int] = {}
+
+    def gap(i: int, j: int) -> str:
+        return text[spans[i][1] : spans[j][0]]
+
+    def is_(i: int, lab: str) -> bool:
+        return 0 <= i < len(spans) and spans[i][2] == lab
+
+    direct = [p for p in range(len(spans)) if is_(p, PERSON) and is_(p - 1, POSITION)]
+    direct = [p for p in direct if _DIRECT_GAP.fullmatch(gap(p - 1, p))]
+    owner.update({p - 1: p for p in direct})
+    for p in range(len(spans)):
+        q = p + 1
+        while is_(p, PERSON) and is_(q, POSITION) and q not in owner and _APPOSITION_GAP.fullmatch(gap(q - 1, q)):
+            owner[q] = p
+            q += 1
+    for p in direct:
+        r = p - 2
+        while is_(r, POSITION) and r not in owner and _APPOSITION_GAP.fullmatch(gap(r, r + 1)):
+            owner[r] = p
+            r -= 1
+    return sorted((p, q) for q, p in owner.items())
+
+
+class RuleBaseline:
+    """Rule and gazetteer extractor; every span and relation gets score 1.0."""
+
+    def __init__(self, skip_boilerplate: bool = True) -> None:
+        self.skip_boilerplate = skip_boilerplate
+
+    def predict(self, text: str) -> Document:
+        """Entities (non-overlapping, sorted by start) and relations of one text."""
+        norm, starts, ends = normalise(text)
+        spans: list[Span3] = []
+        pairs: list[tuple[int, int]] = []
+        for sent in split_sentences(norm, skip_boilerplate=self.skip_boilerplate):
+            found = _sentence_spans(norm, sent.start, sent.end)
+            pairs += [(len(spans) + p, len(spans) + q) for p, q in _link(norm, found)]
+            spans += found
+        entities = [
+            Entity(starts[s], ends[e - 1], lab, text[starts[s] : ends[e - 1]], score=1.0) for s, e, lab in spans
+        ]
+        relations = [Relation(p, q, REL_LABEL, score=1.0) for p, q in pairs]
+        return Document(text=text, entities=entities, relations=relations)
+
+    def predict_batch(self, texts: list[str]) -> list[Document]:
+        """``predict`` over a list of texts."""
+        return [self.predict(t) for t in texts]

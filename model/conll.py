@@ -1,0 +1,45 @@
+"""Character spans -> word-level IOB2 tags (for CoNLL output and seqeval scoring).
+
+Words are the segmenter's words, further split at every span boundary of
+every entity set given, so that gold and predicted tags describe the same
+tokens and no span is shifted to fit a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from model.decode import WordSpan, spans_to_tags
+from model.schema import Entity
+from model.text import Span, refine_at_boundaries, segment_words, split_sentences
+
+
+def sentence_word_tags(
+    text: str,
+    start: int,
+    end: int,
+    entity_sets: Sequence[Sequence[Entity]],
+    segmenter: Callable[[str], list[str]] | None = None,
+) -> tuple[list[Span], list[list[str]]]:
+    """Words of ``text[start:end]`` and one IOB2 tag list per entity set."""
+    inside = [[e for e in ents if start <= e.start and e.end <= end] for ents in entity_sets]
+    words = segment_words(text, start, end, tokenizer=segmenter)
+    cuts = [x for ents in inside for e in ents for x in (e.start, e.end)]
+    words, _ = refine_at_boundaries(words, text, cuts)
+    starts = {w.start: i for i, w in enumerate(words)}
+    ends = {w.end: i for i, w in enumerate(words)}
+    tags = []
+    for ents in inside:
+        spans = [WordSpan(starts[e.start], ends[e.end], e.label) for e in ents if e.start in starts and e.end in ends]
+        tags.append(spans_to_tags(spans, len(words)))
+    return words, tags
+
+
+def to_conll(text: str, entities: Sequence[Entity], split: bool = True) -> str:
+    """CoNLL lines ``word<TAB>tag`` (syllables joined by '_'), a blank line between sentences."""
+    blocks = []
+    for sent in split_sentences(text) if split else [Span(0, len(text))]:
+        words, (tags,) = sentence_word_tags(text, sent.start, sent.end, [entities])
+        if words:
+            blocks.append("\n".join(f"{'_'.join(text[w.start:w.end].split())}\t{t}" for w, t in zip(words, tags)))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")

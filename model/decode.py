@@ -1,0 +1,104 @@
+"""BIO decoding: valid-sequence Viterbi, tags <-> word spans, and relation candidates.
+
+All functions are pure (lists and numpy arrays in, lists out) so they can be
+unit-tested with hand-written cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class WordSpan:
+    """An entity over words ``start..end`` (inclusive word indices)."""
+
+    start: int
+    end: int
+    label: str
+    score: float = 1.0
+
+
+def allowed_transitions(tags: Sequence[str]) -> np.ndarray:
+    """``allowed[i, j]`` is True when tag j may follow tag i in strict IOB2."""
+    n = len(tags)
+    allowed = np.ones((n, n), dtype=bool)
+    for j, tj in enumerate(tags):
+        if tj.startswith("I-"):
+            for i, ti in enumerate(tags):
+                allowed[i, j] = ti[2:] == tj[2:] and ti[:2] in ("B-", "I-")
+    return allowed
+
+
+def allowed_starts(tags: Sequence[str]) -> np.ndarray:
+    return np.array([not t.startswith("I-") for t in tags], dtype=bool)
+
+
+def viterbi_decode(log_probs: np.ndarray, tags: Sequence[str]) -> list[int]:
+    """Best tag sequence under the IOB2 constraints (``O -> I-X`` and ``B-X -> I-Y`` forbidden).
+
+    ``log_probs`` is ``[n_words, n_tags]``; returns tag indices.
+    """
+    n_words = log_probs.shape[0]
+    if n_words == 0:
+        return []
+    penalty = np.where(allowed_transitions(tags), 0.0, -np.inf)
+    score = np.where(allowed_starts(tags), log_probs[0], -np.inf)
+    back = np.zeros((n_words, len(tags)), dtype=np.int64)
+    for t in range(1, n_words):
+        cand = score[:, None] + penalty  # [prev, cur]
+        back[t] = cand.argmax(axis=0)
+        score = cand.max(axis=0) + log_probs[t]
+    best = [int(score.argmax())]
+    for t in range(n_words - 1, 0, -1):
+        best.append(int(back[t, best[-1]]))
+    return best[::-1]
+
+
+def tags_to_spans(tags: Sequence[str], probs: Sequence[float] | None = None) -> list[WordSpan]:
+    """Word spans of a tag sequence; a stray ``I-X`` starts a new span (lenient reading)."""
+    spans: list[WordSpan] = []
+    start, label = None, None
+
+    def close(end: int) -> None:
+        if start is not None:
+            score = float(np.mean(probs[start : end + 1])) if probs is not None else 1.0
+            spans.append(WordSpan(start, end, label, score))
+
+    for i, tag in enumerate(tags):
+        if tag.startswith("I-") and label == tag[2:] and start is not None:
+            continue
+        close(i - 1)
+        start, label = (i, tag[2:]) if tag != "O" else (None, None)
+    close(len(tags) - 1)
+    return spans
+
+
+def spans_to_tags(spans: Sequence[WordSpan], n_words: int) -> list[str]:
+    """IOB2 tags for non-overlapping word spans."""
+    tags = ["O"] * n_words
+    for s in spans:
+        if any(t != "O" for t in tags[s.start : s.end + 1]):
+            raise ValueError(f"overlapping spans at words {s.start}..{s.end}")
+        tags[s.start] = f"B-{s.label}"
+        for i in range(s.start + 1, s.end + 1):
+            tags[i] = f"I-{s.label}"
+    return tags
+
+
+def relation_candidates(labels: Sequence[str], head_label: str, tail_label: str) -> list[tuple[int, int]]:
+    """All (head, tail) index pairs of entities whose labels fit a relation signature."""
+    heads = [i for i, lab in enumerate(labels) if lab == head_label]
+    tails = [j for j, lab in enumerate(labels) if lab == tail_label]
+    return [(i, j) for i in heads for j in tails]
+
+
+def distance_bucket(distance: int, n_buckets: int) -> int:
+    """Log-spaced bucket of a signed word distance: 0..n_buckets-1 for head-before-tail,
+    n_buckets..2*n_buckets-1 for head-after-tail."""
+    d = abs(distance)
+    b = 0 if d == 0 else min(n_buckets - 1, int(np.log2(d)) + 1)
+    return b if distance >= 0 else b + n_buckets

@@ -1,0 +1,92 @@
+"""Output formats of ``canbo predict``: json, jsonl, conll, table and html (displaCy-like)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+from model.conll import to_conll
+from model.schema import Document
+
+FORMATS = ("json", "jsonl", "conll", "table", "html")
+
+COLORS = {
+    "PERSON": "#aa9cfc",
+    "POSITION": "#feca74",
+    "ORG": "#7aecec",
+    "LOCATION": "#9cc9cc",
+    "METRIC": "#e4e7d2",
+}
+
+
+def render(docs: Sequence[Document], sources: Sequence[str], fmt: str) -> str:
+    """All documents in one format; ``sources`` name each input (file path or '<text>')."""
+    if fmt == "json":
+        if len(docs) == 1:
+            return json.dumps(docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
+        items = [{"source": s, **d.to_dict()} for s, d in zip(sources, docs)]
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps({"source": s, **d.to_dict()}, ensure_ascii=False) + "\n" for s, d in zip(sources, docs))
+    if fmt == "conll":
+        return "\n".join(f"# source = {s}\n{to_conll(d.text, d.entities)}" for s, d in zip(sources, docs))
+    if fmt == "table":
+        return "\n".join(table(d, s) for s, d in zip(sources, docs))
+    if fmt == "html":
+        return html_page(docs, sources)
+    raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def table(doc: Document, source: str = "") -> str:
+    """A readable fixed-width table of entities, then relations."""
+    lines = [f"== {source}"] if source else []
+    lines.append(f"{'#':>3}  {'label':<9} {'start':>6} {'end':>6} {'score':>5}  text")
+    for i, e in enumerate(doc.entities):
+        score = f"{e.score:.2f}" if e.score is not None else "  -  "
+        lines.append(f"{i:>3}  {e.label:<9} {e.start:>6} {e.end:>6} {score:>5}  {e.text}")
+    if doc.relations:
+        lines.append("relations:")
+        for r in doc.relations:
+            score = f" ({r.score:.2f})" if r.score is not None else ""
+            lines.append(f"  {doc.entities[r.head].text} -> {doc.entities[r.tail].text}  [{r.label}]{score}")
+    if not doc.entities:
+        lines.append("  (no entities)")
+    return "\n".join(lines) + "\n"
+
+
+def highlight(doc: Document) -> str:
+    """The text as HTML with entities marked; relation ends are numbered and listed below."""
+    linked = {i for r in doc.relations for i in (r.head, r.tail)}
+    parts, pos = [], 0
+    for i, e in enumerate(doc.entities):
+        parts.append(html.escape(doc.text[pos : e.start]))
+        tag = f'<sup class="ref">{i}</sup>' if i in linked else ""
+        parts.append(
+            f'<mark class="ent" data-ent="{i}" style="background:{COLORS.get(e.label, "#ddd")}">'
+            f'{html.escape(e.text)}<span class="lab">{e.label}</span>{tag}</mark>'
+        )
+        pos = e.end
+    parts.append(html.escape(doc.text[pos:]))
+    body = "".join(parts).replace("\n", "<br>\n")
+    rels = "".join(
+        f'<li><span class="arrow" data-head="{r.head}" data-tail="{r.tail}">{html.escape(doc.entities[r.head].text)}'
+        f"<sup>{r.head}</sup> &rarr; {html.escape(doc.entities[r.tail].text)}<sup>{r.tail}</sup></span> "
+        f"<small>{r.label}{f' {r.score:.2f}' if r.score is not None else ''}</small></li>"
+        for r in doc.relations
+    )
+    return f'<div class="doc">{body}</div>' + (f'<ol class="rels">{rels}</ol>' if rels else "")
+
+
+_STYLE = """body{font-family:system-ui,sans-serif;line-height:2.2;max-width:60em;margin:2em auto;padding:0 1em}
+mark.ent{padding:.2em .35em;border-radius:.35em;margin:0 .1em}
+mark.ent .lab{font-size:.6em;font-weight:bold;margin-left:.4em;text-transform:uppercase;vertical-align:middle}
+sup.ref{font-size:.6em;margin-left:.2em}ol.rels{line-height:1.6}h2{font-size:1em;color:#555}"""
+
+
+def html_page(docs: Sequence[Document], sources: Sequence[str]) -> str:
+    sections = "\n".join(f"<section><h2>{html.escape(s)}</h2>{highlight(d)}</section>" for s, d in zip(sources, docs))
+    return (
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>canbo</title>'
+        f"<style>{_STYLE}</style></head><body>\n{sections}\n</body></html>\n"
+    )

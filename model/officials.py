@@ -1,0 +1,70 @@
+"""A document-level directory: each person once, with every position linked to them."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from model.schema import Document
+
+
+def name_key(name: str) -> str:
+    """Identity of a name across mentions: case-folded, single spaces, tone placement ignored."""
+    return " ".join(placement_free(w) for w in name.casefold().split())
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
+
+
+def placement_free(syllable: str) -> str:
+    """A syllable with its tone mark moved to the end: "ủy", "uỷ" (and NFD forms) give one key."""
+    chars = unicodedata.normalize("NFD", syllable)
+    tones = "".join(c for c in chars if c in _TONES)
+    return unicodedata.normalize("NFC", "".join(c for c in chars if c not in _TONES)) + tones
+
+
+def officials(doc: Document) -> list[dict[str, Any]]:
+    """``[{"person", "positions", "mentions", "score"}]`` in order of first mention."""
+    people: dict[str, dict[str, Any]] = {}
+    for i, e in enumerate(doc.entities):
+        if e.label == "PERSON":
+            entry = people.setdefault(name_key(e.text), {"person": e.text, "positions": [], "mentions": 0, "_seen": set()})
+            entry["mentions"] += 1
+    for r in doc.relations:
+        person, position = doc.entities[r.head], doc.entities[r.tail]
+        entry = people.get(name_key(person.text))
+        if entry is None:
+            continue
+        key = name_key(position.text)
+        if key not in entry["_seen"]:
+            entry["_seen"].add(key)
+            entry["positions"].append(position.text)
+    for entry in people.values():
+        del entry["_seen"]
+    return list(people.values())
+
+
+def render_officials(tables: list[list[dict[str, Any]]], sources: list[str], fmt: str) -> str:
+    """Officials of several documents as text, CSV or JSON."""
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        return json.dumps([{"source": s, "officials": t} for s, t in zip(sources, tables)], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["source", "person", "positions", "mentions"])
+        for s, t in zip(sources, tables):
+            for row in t:
+                w.writerow([s, row["person"], "; ".join(row["positions"]), row["mentions"]])
+        return buf.getvalue()
+    lines = []
+    for s, t in zip(sources, tables):
+        lines.append(f"== {s}")
+        if not t:
+            lines.append("  (no people found)")
+        for row in t:
+            lines.append(f"  {row['person']}: {'; '.join(row['positions']) or '-'}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""The one record type used everywhere: Document, Entity, Relation.
+
+Entities carry character offsets into ``Document.text`` with an exclusive end.
+Relations point at entities by their index in ``Document.entities``.  Gold
+files on disk name entities by ``id`` (``"T1"``); ``read_jsonl`` turns those
+ids into indices after validating the line (see ``model.validation``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Entity:
+    start: int
+    end: int
+    label: str
+    text: str
+    score: float | None = None
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
+        if self.score is not None:
+            out["score"] = round(float(self.score), 4)
+        return out
+
+
+@dataclass
+class Relation:
+    head: int
+    tail: int
+    label: str
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"head": self.head, "tail": self.tail, "label": self.label}
+        if self.score is not None:
+            out["score"] = round(float(self.score), 4)
+        return out
+
+
+@dataclass
+class Document:
+    """A text with its entities and relations.
+
+    ``meta`` holds provenance for gold sentences: ``doc`` (the raw article
+    name) and ``start``/``end`` (where ``text`` sits in that article).
+    """
+
+    text: str
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Prediction format: relations by entity index."""
+        out: dict[str, Any] = {}
+        if self.id is not None:
+            out["id"] = self.id
+        out["text"] = self.text
+        out["entities"] = [e.to_dict() for e in self.entities]
+        out["relations"] = [r.to_dict() for r in self.relations]
+        return out
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        """Gold-file format: entities get ids ``T1..``, relations refer to them."""
+        ids = [e.id or f"T{i + 1}" for i, e in enumerate(self.entities)]
+        out: dict[str, Any] = {"id": self.id, **self.meta, "text": self.text}
+        out["entities"] = [
+            {"id": ids[i], "start": e.start, "end": e.end, "label": e.label, "text": e.text}
+            for i, e in enumerate(self.entities)
+        ]
+        out["relations"] = [{"head": ids[r.head], "tail": ids[r.tail], "label": r.label} for r in self.relations]
+        return out
+
+
+class CorpusError(ValueError):
+    """A corpus line is invalid; the message names file, line and reason."""
+
+
+def document_from_gold_dict(obj: dict[str, Any]) -> Document:
+    """Build a Document from an already validated gold dict."""
+    entities = [
+        Entity(start=e["start"], end=e["end"], label=e["label"], text=e["text"], id=e.get("id"))
+        for e in obj["entities"]
+    ]
+    index = {e.id: i for i, e in enumerate(entities)}
+    relations = [
+        Relation(head=index[r["head"]], tail=index[r["tail"]], label=r["label"]) for r in obj.get("relations", [])
+    ]
+    meta = {k: obj[k] for k in ("doc", "start", "end") if k in obj}
+    return Document(text=obj["text"], entities=entities, relations=relations, id=obj.get("id"), meta=meta)
+
+
+def read_jsonl(path: str | Path) -> list[Document]:
+    """Load and validate a gold JSONL file; raise CorpusError on the first bad line."""
+    from model.validation import validate_line
+
+    docs = []
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        obj, problems = validate_line(line)
+        if problems:
+            raise CorpusError(f"{path}:{lineno}: {problems[0]}")
+        docs.append(document_from_gold_dict(obj))
+    return docs
+
+
+def read_corpus(paths: Iterable[str | Path]) -> list[Document]:
+    """Load several gold files (or directories of ``*.jsonl``) in a stable order."""
+    docs: list[Document] = []
+    for p in _expand(paths):
+        docs.extend(read_jsonl(p))
+    return docs
+
+
+def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(p.glob("*.jsonl"))
+        else:
+            yield p
+
+
+def write_jsonl(docs: Iterable[Document], path: str | Path, gold: bool = True) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d.to_gold_dict() if gold else d.to_dict(), ensure_ascii=False) + "\n")

@@ -1,0 +1,1 @@
+"""Training: corpus preparation, the tiny offline backbone, configs and the HF Trainer loop."""

@@ -1,0 +1,70 @@
+"""Subcommands added to ``canbo`` by the training package: train, crossval, corpus."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+
+def register(sub) -> None:
+    for name, helptext, func in (
+        ("train", "Train a model (see train/configs/*.yaml).", _train),
+        ("crossval", "Leave-one-article-out cross-validation.", _crossval),
+    ):
+        # options go to the typed config parser (HfArgumentParser), which prints their --help
+        p = sub.add_parser(name, help=helptext, description=helptext, add_help=False)
+        p.set_defaults(func=func, passthrough=True)
+    c = sub.add_parser("corpus", help="Build the gold corpus and measure agreement.", description="Corpus building.")
+    csub = c.add_subparsers(dest="corpus_command", metavar="ACTION")
+    csub.required = True
+    b = csub.add_parser("build", help="Adjudicated simple files -> data/annotated/*.jsonl.")
+    b.add_argument("--raw", default="data/raw")
+    b.add_argument("--simple", default="data/annotation/adjudicated")
+    b.add_argument("--out", default="data/annotated")
+    b.set_defaults(func=_build)
+    a = csub.add_parser("agreement", help="Entity and relation F1 between two annotation passes.")
+    a.add_argument("pass_a")
+    a.add_argument("pass_b")
+    a.add_argument("--raw", default="data/raw")
+    a.set_defaults(func=_agreement)
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+
+def _train(args) -> int:
+    from train.config import parse_config
+    from train.trainer import run_training
+
+    _setup_logging()
+    metrics = run_training(*parse_config(args.extra))
+    print(json.dumps(metrics, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _crossval(args) -> int:
+    from train.config import parse_config
+    from train.crossval import format_summary, run_crossval
+
+    _setup_logging()
+    print(format_summary(run_crossval(*parse_config(args.extra))))
+    return 0
+
+
+def _build(args) -> int:
+    from train.corpus import build_gold
+
+    counts = build_gold(args.raw, args.simple, args.out)
+    print(f"wrote {sum(counts.values())} sentences: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return 0
+
+
+def _agreement(args) -> int:
+    from eval.scoring import score_entities, score_relations
+    from train.corpus import load_pass
+
+    a, b = load_pass(args.raw, args.pass_a), load_pass(args.raw, args.pass_b)
+    ents, rels = score_entities(a, b), score_relations(a, b)
+    print(f"entity micro-F1 {ents['micro']['f1']:.4f}  relation F1 {rels['f1']:.4f}")
+    return 0

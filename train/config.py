@@ -1,0 +1,143 @@
+"""Typed training configuration: a YAML file of flat keys, overridable on the command line.
+
+``parse_config(argv)`` reads ``--config FILE`` (if given) as defaults and then
+applies ``--key value`` overrides, HfArgumentParser style.  Every field has
+help text (``canbo train --help``) and ``__post_init__`` validation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+AGPL_BACKBONES = ("vinai/phobert-base-v2", "vinai/phobert-large-v2")
+
+
+@dataclass
+class DataConfig:
+    train: list[str] = field(
+        default_factory=lambda: ["data/annotated"],
+        metadata={"help": "Gold JSONL files or folders of them used for training."},
+    )
+    dev: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Gold JSONL files/folders for dev metrics and early stopping (none: no early stopping)."},
+    )
+    holdout_doc: str | None = field(
+        default=None,
+        metadata={"help": "Leave-one-article-out: move this article (e.g. '003') from train to dev."},
+    )
+    synthetic: int = field(
+        default=0, metadata={"help": "Number of template sentences from train/synth to add to training (0: none)."}
+    )
+
+    def __post_init__(self) -> None:
+        if not self.train:
+            raise ValueError("data: 'train' needs at least one file or folder")
+        if self.synthetic < 0:
+            raise ValueError("data: 'synthetic' must be >= 0")
+
+
+@dataclass
+class ModelConfig:
+    backbone: str = field(
+        default="vinai/phobert-base",
+        metadata={"help": "Hub id or local folder of a PhoBERT/RoBERTa encoder, or 'tiny' to build one offline."},
+    )
+    allow_agpl: bool = field(
+        default=False, metadata={"help": "Allow AGPL-3.0 backbones such as vinai/phobert-base-v2 (opt-in)."}
+    )
+    max_length: int = field(default=256, metadata={"help": "Subword tokens per window, including <s> and </s>."})
+    head_hidden_size: int = field(default=256, metadata={"help": "Width of the span/relation head."})
+    head_dropout: float = field(default=0.1, metadata={"help": "Dropout in the heads."})
+    relation_loss_weight: float = field(default=1.0, metadata={"help": "Weight of the relation loss."})
+    relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
+    tiny_hidden_size: int = field(default=128, metadata={"help": "'tiny' backbone: hidden size."})
+    tiny_layers: int = field(default=2, metadata={"help": "'tiny' backbone: transformer layers."})
+    tiny_heads: int = field(default=2, metadata={"help": "'tiny' backbone: attention heads."})
+    tiny_merges: int = field(default=3000, metadata={"help": "'tiny' backbone: BPE merges learned from the corpus."})
+
+    def __post_init__(self) -> None:
+        if self.backbone in AGPL_BACKBONES and not self.allow_agpl:
+            raise ValueError(f"{self.backbone} is AGPL-3.0 licensed; pass --allow_agpl true to use it")
+        if not 8 <= self.max_length <= 256:
+            raise ValueError("model: max_length must be between 8 and 256 (PhoBERT's position limit)")
+        if not 0.0 < self.relation_threshold < 1.0:
+            raise ValueError("model: relation_threshold must be in (0, 1)")
+        if self.tiny_hidden_size % self.tiny_heads:
+            raise ValueError("model: tiny_hidden_size must be divisible by tiny_heads")
+
+
+@dataclass
+class TrainConfig:
+    output_dir: str = field(default="runs/model", metadata={"help": "Where the model, config and metrics go."})
+    epochs: float = field(default=30, metadata={"help": "Maximum number of epochs."})
+    batch_size: int = field(default=8, metadata={"help": "Sentences (windows) per device per step."})
+    learning_rate: float = field(default=3e-5, metadata={"help": "Learning rate of the encoder."})
+    head_learning_rate: float = field(default=1e-3, metadata={"help": "Learning rate of the tagging/relation heads."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "Linear warm-up fraction of all steps."})
+    seed: int = field(default=13, metadata={"help": "Random seed (same seed + config = same metrics on CPU)."})
+    early_stopping_patience: int = field(
+        default=5, metadata={"help": "Stop after this many evaluations without dev F1 gain (0: off)."}
+    )
+    resume_from_checkpoint: str | None = field(
+        default=None, metadata={"help": "A checkpoint folder to resume from, or 'last' for the newest in output_dir."}
+    )
+    save_total_limit: int = field(default=1, metadata={"help": "Checkpoints to keep in output_dir."})
+    logging_steps: int = field(default=10, metadata={"help": "Log the loss every N steps."})
+    num_threads: int = field(default=0, metadata={"help": "torch CPU threads (0: library default)."})
+    progress: bool = field(default=True, metadata={"help": "Show progress bars."})
+
+    def __post_init__(self) -> None:
+        if self.epochs <= 0 or self.batch_size <= 0:
+            raise ValueError("train: epochs and batch_size must be positive")
+        if self.learning_rate <= 0 or self.head_learning_rate <= 0:
+            raise ValueError("train: learning rates must be positive")
+
+
+CONFIG_CLASSES = (DataConfig, ModelConfig, TrainConfig)
+
+
+def field_names() -> set[str]:
+    return {f.name for cls in CONFIG_CLASSES for f in dataclasses.fields(cls)}
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Flat ``key: value`` YAML; unknown keys are an error naming the key."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: a config is a mapping of 'key: value' lines")
+    unknown = sorted(set(raw) - field_names())
+    if unknown:
+        raise ValueError(f"{path}: unknown config keys {', '.join(unknown)}")
+    return raw
+
+
+def parse_config(argv: list[str] | None = None) -> tuple[DataConfig, ModelConfig, TrainConfig]:
+    """``--config FILE`` as defaults, then command-line overrides (``--epochs 3``)."""
+    import argparse
+
+    from transformers import HfArgumentParser
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config")
+    known, rest = pre.parse_known_args(argv)
+    parser = HfArgumentParser(CONFIG_CLASSES, prog="canbo train", description="Train a canbo model.")
+    parser.add_argument("--config", help="YAML file of defaults (e.g. train/configs/tiny.yaml).")
+    if known.config:
+        parser.set_defaults(**read_yaml(known.config))
+    data, model, train, _ = parser.parse_args_into_dataclasses(args=rest + ["--config", str(known.config)])
+    return data, model, train
+
+
+def config_dict(*configs: Any) -> dict[str, Any]:
+    """The resolved config as one flat dict (saved beside the weights)."""
+    out: dict[str, Any] = {}
+    for c in configs:
+        out.update(dataclasses.asdict(c))
+    return out

@@ -1,0 +1,79 @@
+"""Leave-one-article-out cross-validation: one training run per article held out.
+
+Each fold writes its model and its predictions on the held-out article to
+``<output_dir>/fold-<article>/``; the summary (mean and spread of entity and
+relation F1) goes to ``<output_dir>/crossval.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from model.schema import read_corpus, write_jsonl
+from train.config import DataConfig, ModelConfig, TrainConfig
+
+
+def articles(data: DataConfig) -> list[str]:
+    """Article ids of the training corpus, in order."""
+    from train.trainer import _article
+
+    seen: list[str] = []
+    for d in read_corpus(data.train):
+        a = _article(d)
+        if a not in seen:
+            seen.append(a)
+    return seen
+
+
+def summarize(per_fold: dict[str, dict[str, float]], keys=("ents_f", "ents_macro_f", "rel_f")) -> dict[str, Any]:
+    """Mean, standard deviation, min and max over folds for each key."""
+    out: dict[str, Any] = {"folds": per_fold}
+    for k in keys:
+        vals = [m[k] for m in per_fold.values() if k in m]
+        if vals:
+            out[k] = {
+                "mean": statistics.fmean(vals),
+                "std": statistics.pstdev(vals) if len(vals) > 1 else 0.0,
+                "min": min(vals),
+                "max": max(vals),
+            }
+    return out
+
+
+def run_crossval(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfig) -> dict[str, Any]:
+    from model.pipeline import load
+    from train.trainer import run_training
+
+    root = Path(train_cfg.output_dir)
+    per_fold = {}
+    for art in articles(data):
+        fold_dir = root / f"fold-{art}"
+        metrics = run_training(
+            dataclasses.replace(data, holdout_doc=art),
+            model_cfg,
+            dataclasses.replace(train_cfg, output_dir=str(fold_dir)),
+        )
+        per_fold[art] = {k: v for k, v in metrics.items() if isinstance(v, float)}
+        held = [d for d in read_corpus(data.train) if d.meta.get("doc", "").startswith(art)]
+        preds = load(fold_dir).predict_batch([d.text for d in held], split=False)
+        for g, p in zip(held, preds):
+            p.id, p.meta = g.id, dict(g.meta)
+        write_jsonl(preds, fold_dir / "heldout_predictions.jsonl", gold=False)
+    summary = summarize(per_fold)
+    (root / "crossval.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return summary
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    lines = [f"{'fold':<8} {'ents_f':>7} {'macro_f':>7} {'rel_f':>7}"]
+    for art, m in summary["folds"].items():
+        lines.append(f"{art:<8} {m.get('ents_f', 0):>7.3f} {m.get('ents_macro_f', 0):>7.3f} {m.get('rel_f', 0):>7.3f}")
+    for k in ("ents_f", "ents_macro_f", "rel_f"):
+        if k in summary:
+            s = summary[k]
+            lines.append(f"{k}: {s['mean']:.3f} ± {s['std']:.3f} (min {s['min']:.3f}, max {s['max']:.3f})")
+    return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""Gold Documents -> model features (one per window) and the padding collator.
+
+Word segmentation is refined at gold span boundaries so that every gold span
+falls on words; how often that was needed is counted and reported
+(``AlignmentReport``) rather than hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from model.decode import relation_candidates, spans_to_tags
+from model.encoding import WordEncoder, gold_word_spans
+from model.schema import Document
+from model.text import refine_at_boundaries, segment_words
+
+
+@dataclass
+class AlignmentReport:
+    sentences: int = 0
+    words: int = 0
+    split_words: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.sentences} sentences, {self.words} words; {self.split_words} segmenter words "
+            f"crossed a gold span boundary and were split there"
+        )
+
+
+def document_features(
+    doc: Document, encoder: WordEncoder, tags: Sequence[str], signature: tuple[str, str], report: AlignmentReport
+) -> list[dict[str, Any]]:
+    """Features of one gold sentence: one dict per encoder window."""
+    words = segment_words(doc.text)
+    cuts = [x for e in doc.entities for x in (e.start, e.end)]
+    words, n_split = refine_at_boundaries(words, doc.text, cuts)
+    report.sentences += 1
+    report.words += len(words)
+    report.split_words += n_split
+    if n_split and len(report.examples) < 20:
+        report.examples.append(doc.id or doc.text[:40])
+    spans = gold_word_spans(doc, words)
+    tag_ids = {t: i for i, t in enumerate(tags)}
+    word_tags = [tag_ids[t] for t in spans_to_tags(spans, len(words))]
+    gold_pairs = {(r.head, r.tail) for r in doc.relations}
+    feats = []
+    for w in encoder.encode(doc.text, words):
+        a, b = w.first_word, w.first_word + len(w.word_starts)
+        inside = [k for k, s in enumerate(spans) if a <= s.start and s.end < b and s.label in signature]
+        local = [(spans[k].start - a, spans[k].end - a) for k in inside]
+        pairs = relation_candidates([spans[k].label for k in inside], *signature)
+        feats.append(
+            {
+                "input_ids": w.input_ids,
+                "word_starts": w.word_starts,
+                "tag_labels": word_tags[a:b],
+                "spans": local,
+                "pairs": pairs,
+                "pair_labels": [int((inside[h], inside[t]) in gold_pairs) for h, t in pairs],
+            }
+        )
+    return feats
+
+
+def build_features(docs: Sequence[Document], encoder: WordEncoder, tags, signature, progress: bool = False):
+    """Features of all documents plus the alignment report."""
+    report = AlignmentReport()
+    it = docs
+    if progress:
+        from tqdm.auto import tqdm
+
+        it = tqdm(docs, desc="features", unit="sent")
+    feats = [f for d in it for f in document_features(d, encoder, tags, signature, report)]
+    return feats, report
+
+
+class Collator:
+    """Pads a list of feature dicts into the model's batch tensors."""
+
+    def __init__(self, pad_id: int):
+        self.pad_id = pad_id
+
+    def __call__(self, batch: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        n_tok = max(len(f["input_ids"]) for f in batch)
+        n_word = max(len(f["word_starts"]) for f in batch)
+        n_span = max(1, max(len(f["spans"]) for f in batch))
+        n_pair = max(1, max(len(f["pairs"]) for f in batch))
+        size = len(batch)
+        out = {
+            "input_ids": torch.full((size, n_tok), self.pad_id, dtype=torch.long),
+            "attention_mask": torch.zeros((size, n_tok), dtype=torch.long),
+            "word_starts": torch.full((size, n_word), -1, dtype=torch.long),
+            "tag_labels": torch.full((size, n_word), -100, dtype=torch.long),
+            "spans": torch.full((size, n_span, 2), -1, dtype=torch.long),
+            "pairs": torch.full((size, n_pair, 2), -1, dtype=torch.long),
+            "pair_labels": torch.full((size, n_pair), -100, dtype=torch.long),
+        }
+        for i, f in enumerate(batch):
+            out["input_ids"][i, : len(f["input_ids"])] = torch.tensor(f["input_ids"])
+            out["attention_mask"][i, : len(f["input_ids"])] = 1
+            out["word_starts"][i, : len(f["word_starts"])] = torch.tensor(f["word_starts"])
+            out["tag_labels"][i, : len(f["tag_labels"])] = torch.tensor(f["tag_labels"])
+            if f["spans"]:
+                out["spans"][i, : len(f["spans"])] = torch.tensor(f["spans"])
+            if f["pairs"]:
+                out["pairs"][i, : len(f["pairs"])] = torch.tensor(f["pairs"])
+                out["pair_labels"][i, : len(f["pairs"])] = torch.tensor(f["pair_labels"])
+        return out

@@ -1,0 +1,207 @@
+"""The training run: backbone -> joint model -> HF Trainer with dev-F1 early stopping.
+
+The HF ``Trainer`` provides the loop, progress bars, logging, checkpoints,
+resume and distributed runs (``torchrun``); this module only supplies the
+model, the features, per-group learning rates and an ``evaluate`` that scores
+decoded spans and relations with ``eval.scoring`` (the same functions as
+``canbo eval``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoModel, AutoTokenizer, EarlyStoppingCallback, Trainer, TrainingArguments
+
+from eval.scoring import flat_metrics, score_entities, score_relations
+from model.architecture import CanboConfig, CanboModel
+from model.encoding import WordEncoder
+from model.hub import resolve_model_path
+from model.pipeline import Pipeline
+from model.schema import Document, read_corpus
+from train.config import DataConfig, ModelConfig, TrainConfig, config_dict
+from train.dataset import Collator, build_features
+
+log = logging.getLogger("canbo.train")
+
+
+def split_data(data: DataConfig) -> tuple[list[Document], list[Document]]:
+    """Train and dev Documents; ``holdout_doc`` moves one article from train to dev."""
+    train_docs = read_corpus(data.train)
+    dev_docs = read_corpus(data.dev) if data.dev else []
+    if data.holdout_doc:
+        held = [d for d in train_docs if _article(d) == data.holdout_doc]
+        if not held:
+            raise ValueError(f"holdout_doc '{data.holdout_doc}' matches no training article")
+        train_docs = [d for d in train_docs if _article(d) != data.holdout_doc]
+        dev_docs = dev_docs + held
+    if data.synthetic:
+        from train.synth import generate
+
+        train_docs = train_docs + generate(data.synthetic, seed=0)
+    return train_docs, dev_docs
+
+
+def _article(doc: Document) -> str:
+    return str(doc.meta.get("doc", doc.id or "")).split("_")[0].split("-")[0]
+
+
+def fingerprint(docs: list[Document]) -> str:
+    """SHA-256 of the training records, so a run names exactly the data it saw."""
+    h = hashlib.sha256()
+    for d in docs:
+        h.update(json.dumps(d.to_gold_dict(), ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Path, seed: int):
+    """The joint model and its tokenizer, from a tiny offline backbone or a PhoBERT folder/hub id."""
+    if model_cfg.backbone == "tiny":
+        from train.backbones import build_tiny_backbone, segmented_corpus_texts
+
+        backbone_dir = build_tiny_backbone(
+            segmented_corpus_texts([d.text for d in train_docs]),
+            work_dir / "backbone",
+            num_merges=model_cfg.tiny_merges,
+            hidden_size=model_cfg.tiny_hidden_size,
+            num_layers=model_cfg.tiny_layers,
+            num_heads=model_cfg.tiny_heads,
+            intermediate_size=2 * model_cfg.tiny_hidden_size,
+            seed=seed,
+        )
+    else:
+        backbone_dir = resolve_model_path(model_cfg.backbone)
+    tokenizer = AutoTokenizer.from_pretrained(backbone_dir)
+    encoder = AutoModel.from_pretrained(backbone_dir, add_pooling_layer=False)
+    config = CanboConfig(
+        backbone_config=encoder.config.to_dict(),
+        head_hidden_size=model_cfg.head_hidden_size,
+        head_dropout=model_cfg.head_dropout,
+        relation_loss_weight=model_cfg.relation_loss_weight,
+        relation_threshold=model_cfg.relation_threshold,
+        max_tokens=model_cfg.max_length,
+        backbone_name=model_cfg.backbone,
+    )
+    torch.manual_seed(seed)
+    return CanboModel(config, encoder=encoder), tokenizer
+
+
+class CanboTrainer(Trainer):
+    """Trainer whose evaluation decodes spans/relations on dev sentences and scores them."""
+
+    def __init__(self, *args, dev_docs: list[Document], canbo_tokenizer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dev_docs = dev_docs
+        self.canbo_tokenizer = canbo_tokenizer
+
+    def create_optimizer(self, model=None):
+        if self.optimizer is None:
+            model = model or self.model
+            enc = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
+            head = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
+            groups = [
+                {"params": enc, "lr": self.args.learning_rate},
+                {"params": head, "lr": self.head_learning_rate},
+            ]
+            self.optimizer = torch.optim.AdamW(groups, weight_decay=self.args.weight_decay)
+        return self.optimizer
+
+    def evaluate(self, eval_dataset=None, ignore_keys=None, metric_key_prefix: str = "eval") -> dict[str, float]:
+        metrics = evaluate_docs(self.model, self.canbo_tokenizer, self.dev_docs, self.args.per_device_eval_batch_size)
+        metrics = {f"{metric_key_prefix}_{k}": v for k, v in metrics.items() if not isinstance(v, dict)}
+        self.model.train()
+        self.log(metrics)
+        self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
+        return metrics
+
+
+def evaluate_docs(model, tokenizer, docs: list[Document], batch_size: int = 32) -> dict[str, Any]:
+    """Flat entity/relation metrics of ``model`` on gold sentences."""
+    pipe = Pipeline(model, tokenizer)
+    preds = pipe.predict_batch([d.text for d in docs], batch_size=batch_size, split=False)
+    return flat_metrics(score_entities(docs, preds), score_relations(docs, preds))
+
+
+def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfig) -> dict[str, Any]:
+    """Train, save the model + resolved config + data fingerprint + dev metrics; return the metrics."""
+    if train_cfg.num_threads:
+        torch.set_num_threads(train_cfg.num_threads)
+    out = Path(train_cfg.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    train_docs, dev_docs = split_data(data)
+    model, tokenizer = build_model(model_cfg, train_docs, out, train_cfg.seed)
+    enc = WordEncoder(tokenizer, max_length=model_cfg.max_length)
+    feats, report = build_features(
+        train_docs, enc, model.config.tags, model.config.relation_signature, progress=train_cfg.progress
+    )
+    log.info("alignment: %s", report.summary())
+    from datasets import Dataset
+
+    has_dev = bool(dev_docs)
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    args = TrainingArguments(
+        output_dir=str(out / "checkpoints"),
+        num_train_epochs=train_cfg.epochs,
+        per_device_train_batch_size=train_cfg.batch_size,
+        per_device_eval_batch_size=32,
+        learning_rate=train_cfg.learning_rate,
+        weight_decay=train_cfg.weight_decay,
+        warmup_steps=train_cfg.warmup_ratio,
+        seed=train_cfg.seed,
+        data_seed=train_cfg.seed,
+        eval_strategy="epoch" if has_dev else "no",
+        save_strategy="epoch",
+        save_total_limit=train_cfg.save_total_limit,
+        load_best_model_at_end=has_dev,
+        metric_for_best_model="eval_ents_f" if has_dev else None,
+        greater_is_better=True,
+        logging_steps=train_cfg.logging_steps,
+        report_to=[],
+        disable_tqdm=not train_cfg.progress,
+        remove_unused_columns=False,
+        ddp_backend="gloo" if distributed and not torch.cuda.is_available() else None,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+    )
+    callbacks = [EarlyStoppingCallback(train_cfg.early_stopping_patience)] if has_dev and train_cfg.early_stopping_patience else []
+    trainer = CanboTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(feats),
+        # evaluation decodes dev_docs itself; the features only satisfy the Trainer's checks
+        eval_dataset=Dataset.from_list(build_features(dev_docs, enc, model.config.tags, model.config.relation_signature)[0])
+        if has_dev
+        else None,
+        data_collator=Collator(tokenizer.pad_token_id),
+        callbacks=callbacks,
+        dev_docs=dev_docs,
+        canbo_tokenizer=tokenizer,
+    )
+    trainer.head_learning_rate = train_cfg.head_learning_rate
+    resume = train_cfg.resume_from_checkpoint
+    trainer.train(resume_from_checkpoint=True if resume == "last" else resume)
+    metrics = evaluate_docs(trainer.model, tokenizer, dev_docs) if has_dev else {}
+    if trainer.is_world_process_zero():
+        save_run(trainer.model, tokenizer, out, config_dict(data, model_cfg, train_cfg), train_docs, metrics, report)
+    return metrics
+
+
+def save_run(model, tokenizer, out: Path, resolved: dict, train_docs, metrics: dict, report) -> None:
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    (out / "train_config.json").write_text(json.dumps(resolved, ensure_ascii=False, indent=2), encoding="utf-8")
+    info = {
+        "data_fingerprint": fingerprint(train_docs),
+        "train_sentences": len(train_docs),
+        "alignment": report.summary(),
+        "dev_metrics": metrics,
+        "torch_threads": torch.get_num_threads(),
+        "world_size": int(os.environ.get("WORLD_SIZE", "1")),
+    }
+    (out / "run_info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
