@@ -1,37 +1,28 @@
-"""Rule and gazetteer baseline: PERSON, POSITION, ORG, LOCATION, METRIC and HAS_POSITION.
+"""Rule and gazetteer baseline for the five entity types and HAS_POSITION.
 
-Matching runs on a normalised copy of the input (NFC, tone marks moved to the
-modern "ủy"/"hòa" placement; both steps keep one output character per input
-character cluster), and every span is mapped back onto the original string.
-Word-level rules work on the tokens of one sentence (``model.text.split_sentences``):
-a title list followed greedily by organ words gives POSITION, organ words give
-ORG, a capitalised name after an administrative unit word gives LOCATION,
-surname-led or honorific-led capitalised runs give PERSON.  METRIC comes from
-regexes (number + unit, number + counted noun, fractions, ranges).  Overlaps are
-resolved by label priority, then length.  HAS_POSITION links a person to the
-titles in apposition with it inside the same sentence.
+Rules run per sentence on a normalised copy of the input (NFC, modern tone
+placement "ủy"/"hòa", one character per input cluster) and spans are mapped
+back onto the original string.  Titles + organ words give POSITION, organ
+words ORG, names after unit words LOCATION, surname- or honorific-led
+capitalised runs PERSON, regexes METRIC; overlaps go to label priority, then
+length.  HAS_POSITION follows apposition patterns within a sentence.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 from model.labels import ENTITY_LABELS, RELATION_SIGNATURES
 from model.schema import Document, Entity, Relation
 from model.text import split_sentences
 
-
-def _label(name: str) -> str:
-    """A label name checked against the inventory in ``model.labels``."""
-    if name not in ENTITY_LABELS:
-        raise KeyError(f"{name} is not in model.labels.ENTITY_LABELS")
-    return name
-
-
 REL_LABEL = "HAS_POSITION"  # its (head, tail) labels come from model.labels
 PERSON, POSITION = RELATION_SIGNATURES[REL_LABEL]
-ORG, LOCATION, METRIC = _label("ORG"), _label("LOCATION"), _label("METRIC")
+ORG, LOCATION, METRIC = "ORG", "LOCATION", "METRIC"
+if not {PERSON, POSITION, ORG, LOCATION, METRIC} <= set(ENTITY_LABELS):
+    raise ImportError("model.labels lacks a label the rule baseline produces")
 # Lower number wins an overlap; within a priority the longer span wins.
 PRIORITY = {METRIC: 0, POSITION: 1, ORG: 2, LOCATION: 3, PERSON: 4}
 
@@ -41,12 +32,8 @@ PRIORITY = {METRIC: 0, POSITION: 1, ORG: 2, LOCATION: 3, PERSON: 4}
 def _table(spec: str) -> dict[str, list[tuple[str, ...]]]:
     """Phrase table from "a b|c|...": first word -> phrases as word tuples, longest first."""
     table: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in spec.split("|"):
-        words = tuple(phrase.lower().split())
-        if words:
-            table.setdefault(words[0], []).append(words)
-    for phrases in table.values():
-        phrases.sort(key=len, reverse=True)
+    for words in sorted((tuple(p.lower().split()) for p in spec.split("|")), key=len, reverse=True):
+        table.setdefault(words[0], []).append(words)
     return table
 
 
@@ -73,8 +60,7 @@ HEADS = _table(  # a body word that needs a capitalised name after it
     "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
     "|ngân hàng|hợp tác xã|ủy ban"
 )
-ADMIN = _table("huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã")
-SMALL_ADMIN = _table("thôn|xóm|ấp|khu phố|tổ dân phố")
+ADMIN = _table("huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố")
 FACILITY = _table("đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị")
 HONORIFICS = _table("đồng chí|ông|bà")
 PLACES = _table(
@@ -122,7 +108,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _FRACTION = re.compile(rf"{_LEFT}(?P<a>\d+)/(?P<b>\d+)(?![\w/]|[.,]\d)(?P<noun>\s(?:{_COUNTED})(?!\w))?", re.I)
-_NOT_QUANTITY_AFTER = {"năm", "tháng", "ngày", "thứ", "số", "khóa", "kỳ", "đợt", "lần", "giai đoạn"}
+_NOT_QUANTITY_AFTER = {"năm", "tháng", "ngày", "thứ", "số", "khóa", "kỳ", "đợt", "lần", "đoạn"}
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 # ---------------------------------------------------------------- normalisation
@@ -134,11 +120,8 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 def _modern_tone(m: re.Match) -> str:
     """Move a tone from the second to the first vowel of a final oa/oe/uy ("uỷ" -> "ủy")."""
-    first, second = m.group(1), m.group(2)
-    base, *marks = unicodedata.normalize("NFD", second)
-    if (first.lower(), base.lower()) not in {("o", "a"), ("o", "e"), ("u", "y")}:
-        return m.group()
-    if len(marks) != 1 or marks[0] not in _TONES:
+    first, (base, *marks) = m.group(1), unicodedata.normalize("NFD", m.group(2))
+    if (first.lower() + base.lower()) not in ("oa", "oe", "uy") or len(marks) != 1 or marks[0] not in _TONES:
         return m.group()
     return unicodedata.normalize("NFC", first + marks[0]) + base
 
@@ -146,20 +129,16 @@ def _modern_tone(m: re.Match) -> str:
 def normalise(text: str) -> tuple[str, list[int], list[int]]:
     """NFC text with modern tone placement, and for each of its characters the
     (start, end) offsets in ``text`` of the character cluster it came from."""
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(text):
         j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+        while j < len(text) and unicodedata.combining(text[j]):
             j += 1
-        for ch in unicodedata.normalize("NFC", text[i:j]):
-            chars.append(ch)
-            starts.append(i)
-            ends.append(j)
+        out += [(ch, i, j) for ch in unicodedata.normalize("NFC", text[i:j])]
         i = j
-    return _OLD_TONE.sub(_modern_tone, "".join(chars)), starts, ends
+    norm = _OLD_TONE.sub(_modern_tone, "".join(c for c, _, _ in out))
+    return norm, [a for _, a, _ in out], [b for _, _, b in out]
 
 
 # ---------------------------------------------------------------- tokens
@@ -170,7 +149,6 @@ class _Sentence:
 
     def __init__(self, text: str, start: int, end: int) -> None:
         found = list(_TOKEN.finditer(text, start, end))
-        self.text = text
         self.spans = [(m.start(), m.end()) for m in found]
         self.words = [m.group() for m in found]
         self.low = [w.lower() for w in self.words]
@@ -282,7 +260,7 @@ def _orgs(s: _Sentence, k: int) -> int:
 
 def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
     """LOCATION token spans introduced at ``k``: names after unit words (lists too), gazetteer."""
-    e = max(s.match(k, ADMIN), s.match(k, SMALL_ADMIN))
+    e = s.match(k, ADMIN)
     if e < 0 and s.words[k].islower():
         e = s.match(k, FACILITY)
     if e < 0:
@@ -298,26 +276,21 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
         if end == j:
             break
         out.append((j, end))
-        if not (listing and end + 1 < s.n and s.low[end] in (",", "và") and not _person_start(s, end + 1)):
+        if not (listing and end + 1 < s.n and s.low[end] in (",", "và")):
             break
         j = end + 1
     return out
 
 
-def _persons(s: _Sentence, k: int) -> int:
-    """End of a PERSON at ``k`` (surname-led, 2-4 syllables), or -1."""
+def _persons(s: _Sentence, k: int) -> list[tuple[int, int]]:
+    """PERSON token spans at ``k``: a surname-led name of 2-4 syllables, or a name of
+    1-4 syllables after "đồng chí"/"ông"/"bà"."""
+    if (h := s.match(k, HONORIFICS)) > 0 and s.cap(h) and not _starts_unit(s, h):
+        return [(h, _name_end(s, h, split_person=False))]
     if s.words[k] in SURNAMES and not _starts_unit(s, k):
         e = _name_end(s, k, split_person=False, limit=5)
-        return e if 2 <= e - k <= 4 else -1
-    return -1
-
-
-def _honorific_persons(s: _Sentence, k: int) -> tuple[int, int] | None:
-    """A name of 1-4 capitalised syllables after "đồng chí"/"ông"/"bà" at ``k``."""
-    h = s.match(k, HONORIFICS)
-    if h < 0 or not s.cap(h) or _starts_unit(s, h):
-        return None
-    return h, _name_end(s, h, split_person=False)
+        return [(k, e)] if 2 <= e - k <= 4 else []
+    return []
 
 
 def _metrics(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -331,14 +304,10 @@ def _metrics(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         out.append((m.start(), m.end()))
     for m in _FRACTION.finditer(text, start, end):
-        a, b = int(m["a"]), int(m["b"])
-        if a > b:
-            continue
-        if m["noun"]:
+        a, b, after = int(m["a"]), int(m["b"]), text[m.end() : end]
+        not_date = (b > 12 or a > 31) and re.match(r"\s+[^\W\d_]", after) and after.lstrip()[0].isupper()
+        if a <= b and (m["noun"] or not_date):
             out.append((m.start(), m.end()))
-        elif (b > 12 or a > 31) and re.match(r"\s+[^\W\d_]", text[m.end() : end]):
-            if text[m.end() : end].lstrip()[0].isupper():
-                out.append((m.start(), m.end()))
     return out
 
 
@@ -359,26 +328,20 @@ def _resolve(cands: list[Span3]) -> list[Span3]:
     return sorted(kept)
 
 
-def _drop_elliptic(text: str, spans: list[Span3]) -> list[Span3]:
-    """Drop a bare title that shares the organ of the next one ("Bí thư, Phó Bí thư Đảng ủy")."""
-    out = []
-    for i, (s, e, lab) in enumerate(spans):
-        nxt = spans[i + 1] if i + 1 < len(spans) else None
-        if (
-            lab == POSITION
-            and nxt is not None
-            and nxt[2] == POSITION
-            and text[s:e].lower() in ELLIPTIC
-            and text[nxt[0] : nxt[1]].lower() not in _BARE_TITLES
-            and re.fullmatch(r"\s*(?:,|và)\s*", text[e : nxt[0]])
-        ):
-            continue
-        out.append((s, e, lab))
-    return out
+def _elliptic(text: str, spans: list[Span3]) -> set[int]:
+    """Indices of bare titles sharing the organ of the next title ("Bí thư, Phó Bí thư Đảng ủy")."""
+    return {
+        i
+        for i, ((s, e, lab), (a, b, nxt)) in enumerate(pairwise(spans))
+        if lab == nxt == POSITION
+        and text[s:e].lower() in ELLIPTIC
+        and text[a:b].lower() not in _BARE_TITLES
+        and re.fullmatch(r"\s*(?:,|và)\s*", text[e:a])
+    }
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[Span3]:
-    """All entity spans of one sentence, resolved and sorted."""
+def _candidates(text: str, start: int, end: int) -> list[Span3]:
+    """Every candidate span of one sentence, overlapping freely."""
     s = _Sentence(text, start, end)
 
     def chars(k: int, e: int, lab: str) -> Span3:
@@ -386,13 +349,19 @@ def _sentence_spans(text: str, start: int, end: int) -> list[Span3]:
 
     cands = [(a, b, METRIC) for a, b in _metrics(text, start, end)]
     for k in range(s.n):
-        for e, lab in ((_positions(s, k), POSITION), (_orgs(s, k), ORG), (_persons(s, k), PERSON)):
-            if e > k:
-                cands.append(chars(k, e, lab))
+        cands += [chars(k, e, lab) for e, lab in ((_positions(s, k), POSITION), (_orgs(s, k), ORG)) if e > k]
         cands += [chars(a, b, LOCATION) for a, b in _locations(s, k)]
-        if (hon := _honorific_persons(s, k)) and hon[1] > hon[0]:
-            cands.append(chars(*hon, PERSON))
-    return _drop_elliptic(text, _resolve(cands))
+        cands += [chars(a, b, PERSON) for a, b in _persons(s, k) if b > a]
+    return cands
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[list[Span3], list[tuple[int, int]]]:
+    """Resolved spans of one sentence and its (person, position) index pairs."""
+    spans = _resolve(_candidates(text, start, end))
+    pairs, drop = _link(text, spans), _elliptic(text, spans)
+    index = {old: new for new, old in enumerate(i for i in range(len(spans)) if i not in drop)}
+    kept = [sp for i, sp in enumerate(spans) if i not in drop]
+    return kept, [(index[p], index[q]) for p, q in pairs if q not in drop]
 
 
 def _link(text: str, spans: list[Span3]) -> list[tuple[int, int]]:
@@ -407,8 +376,7 @@ def _link(text: str, spans: list[Span3]) -> list[tuple[int, int]]:
     def is_(i: int, lab: str) -> bool:
         return 0 <= i < len(spans) and spans[i][2] == lab
 
-    direct = [p for p in range(len(spans)) if is_(p, PERSON) and is_(p - 1, POSITION)]
-    direct = [p for p in direct if _DIRECT_GAP.fullmatch(gap(p - 1, p))]
+    direct = [p for p in range(len(spans)) if is_(p, PERSON) and is_(p - 1, POSITION) and _DIRECT_GAP.fullmatch(gap(p - 1, p))]
     owner.update({p - 1: p for p in direct})
     for p in range(len(spans)):
         q = p + 1
@@ -435,14 +403,11 @@ class RuleBaseline:
         spans: list[Span3] = []
         pairs: list[tuple[int, int]] = []
         for sent in split_sentences(norm, skip_boilerplate=self.skip_boilerplate):
-            found = _sentence_spans(norm, sent.start, sent.end)
-            pairs += [(len(spans) + p, len(spans) + q) for p, q in _link(norm, found)]
+            found, links = _sentence(norm, sent.start, sent.end)
+            pairs += [(len(spans) + p, len(spans) + q) for p, q in links]
             spans += found
-        entities = [
-            Entity(starts[s], ends[e - 1], lab, text[starts[s] : ends[e - 1]], score=1.0) for s, e, lab in spans
-        ]
-        relations = [Relation(p, q, REL_LABEL, score=1.0) for p, q in pairs]
-        return Document(text=text, entities=entities, relations=relations)
+        entities = [Entity(starts[a], ends[b - 1], lab, text[starts[a] : ends[b - 1]], 1.0) for a, b, lab in spans]
+        return Document(text, entities, [Relation(p, q, REL_LABEL, 1.0) for p, q in pairs])
 
     def predict_batch(self, texts: list[str]) -> list[Document]:
         """``predict`` over a list of texts."""

@@ -72,7 +72,9 @@ class CanboModel(PreTrainedModel):
 
     def __init__(self, config: CanboConfig, encoder: nn.Module | None = None):
         super().__init__(config)
-        self.encoder = encoder if encoder is not None else AutoModel.from_config(config.encoder_config())
+        self.encoder = (
+            encoder if encoder is not None else AutoModel.from_config(config.encoder_config(), add_pooling_layer=False)
+        )
         hidden, head = self.encoder.config.hidden_size, config.head_hidden_size
         self.dropout = nn.Dropout(config.head_dropout)
         self.tagger = nn.Linear(hidden, len(config.id2label))
@@ -178,3 +180,7 @@ def _distance_buckets(signed: torch.Tensor, n: int) -> torch.Tensor:
     b = torch.where(d == 0, torch.zeros_like(d), torch.floor(torch.log2(d.clamp(min=1))) + 1)
     b = b.clamp(max=n - 1).long()
     return torch.where(signed >= 0, b, b + n)
+
+
+AutoConfig.register(CanboConfig.model_type, CanboConfig)
+AutoModel.register(CanboConfig, CanboModel)

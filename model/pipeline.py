@@ -181,15 +181,20 @@ def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
 def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[str]] | None = None) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model."""
     from transformers import AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     from model.architecture import CanboModel
 
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(f"'{folder}' is not a canbo model folder (no config.json).")
+    quiet = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # load reports are for developers, not for predict's users
     try:
         model = CanboModel.from_pretrained(folder)
         tokenizer = AutoTokenizer.from_pretrained(folder)
     except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
         raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}") from exc
+    finally:
+        hf_logging.set_verbosity(quiet)
     return Pipeline(model, tokenizer, segmenter=segmenter)

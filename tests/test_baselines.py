@@ -1,0 +1,134 @@
+"""The rule baseline on hand-written sentences (not from the corpus)."""
+
+from __future__ import annotations
+
+import unicodedata
+from itertools import pairwise
+
+import pytest
+
+from eval.baselines import RuleBaseline, normalise
+from model.labels import ENTITY_LABELS, RELATION_SIGNATURES
+
+
+@pytest.fixture(scope="module")
+def baseline() -> RuleBaseline:
+    return RuleBaseline()
+
+
+def spans(doc, label=None):
+    """(label, NFC text) of the document's entities, optionally of one label."""
+    return [(e.label, unicodedata.normalize("NFC", e.text)) for e in doc.entities if label in (None, e.label)]
+
+
+def links(doc):
+    """(person text, position text) of the document's relations, NFC."""
+    def nfc(s: str) -> str:
+        return unicodedata.normalize("NFC", s)
+
+    return {(nfc(doc.entities[r.head].text), nfc(doc.entities[r.tail].text)) for r in doc.relations}
+
+
+APPOSITION = "Đồng chí Vương Văn Khải, Huyện ủy viên, Chủ tịch UBND xã Tân Lập, phát biểu khai mạc."
+
+
+def test_person_position_and_apposition_relations(baseline):
+    doc = baseline.predict(APPOSITION)
+    assert spans(doc) == [
+        ("PERSON", "Vương Văn Khải"),
+        ("POSITION", "Huyện ủy viên"),
+        ("POSITION", "Chủ tịch UBND xã Tân Lập"),
+    ]
+    assert links(doc) == {("Vương Văn Khải", "Huyện ủy viên"), ("Vương Văn Khải", "Chủ tịch UBND xã Tân Lập")}
+
+
+def test_title_directly_before_name(baseline):
+    doc = baseline.predict("Phó Bí thư Tỉnh ủy Quảng Trị Đinh Thị Hằng dự lễ khánh thành cầu.")
+    assert spans(doc) == [("POSITION", "Phó Bí thư Tỉnh ủy Quảng Trị"), ("PERSON", "Đinh Thị Hằng")]
+    assert links(doc) == {("Đinh Thị Hằng", "Phó Bí thư Tỉnh ủy Quảng Trị")}
+
+
+def test_list_segments_link_only_their_own_titles(baseline):
+    doc = baseline.predict("Tham dự có các đồng chí: Trịnh Văn Lực, Bí thư Đảng ủy xã; Cao Thị Nga, Chủ tịch HĐND xã.")
+    assert links(doc) == {("Trịnh Văn Lực", "Bí thư Đảng ủy xã"), ("Cao Thị Nga", "Chủ tịch HĐND xã")}
+
+
+def test_no_relation_across_sentences(baseline):
+    doc = baseline.predict("Bí thư Huyện ủy phát biểu. Ông Phùng Văn Tâm cảm ơn.")
+    assert ("PERSON", "Phùng Văn Tâm") in spans(doc)
+    assert doc.relations == []
+
+
+def test_percentages_without_years(baseline):
+    text = "Năm 2024, tỷ lệ che phủ rừng của huyện đạt 58,3%, tăng 1,2% so với năm 2023."
+    doc = baseline.predict(text)
+    assert spans(doc, "METRIC") == [("METRIC", "58,3%"), ("METRIC", "1,2%")]
+    assert not any("202" in e.text for e in doc.entities)
+
+
+def test_metric_units_counts_and_exclusions(baseline):
+    text = (
+        "Đến ngày 15/11, xã đã hoàn thành 17/19 tiêu chí, hỗ trợ 320 hộ nghèo với kinh phí hơn 4,5 tỷ đồng"
+        " trong 3 năm; giai đoạn 2021 - 2025 sản lượng đạt 60-65 tạ/ha, thu nhập 48 triệu đồng/người/năm."
+    )
+    got = [t for _, t in spans(baseline.predict(text), "METRIC")]
+    assert got == ["17/19 tiêu chí", "320 hộ nghèo", "4,5 tỷ đồng", "60-65 tạ/ha", "48 triệu đồng/người/năm"]
+
+
+def test_location_is_the_name_only(baseline):
+    doc = baseline.predict("Đoàn công tác làm việc với UBND huyện Bắc Quang tại thị trấn Vĩnh Tuy, tỉnh Hà Giang.")
+    assert spans(doc) == [("ORG", "UBND huyện Bắc Quang"), ("LOCATION", "Vĩnh Tuy"), ("LOCATION", "Hà Giang")]
+
+
+def test_nfd_input_gives_offsets_into_the_original(baseline):
+    nfd = unicodedata.normalize("NFD", APPOSITION)
+    assert len(nfd) > len(APPOSITION)
+    doc = baseline.predict(nfd)
+    assert doc.text == nfd
+    for e in doc.entities:
+        assert nfd[e.start : e.end] == e.text
+    assert spans(doc) == spans(baseline.predict(APPOSITION))
+    khai = doc.entities[0]
+    assert (khai.start, khai.end) == (len(unicodedata.normalize("NFD", "Đồng chí ")),
+                                      len(unicodedata.normalize("NFD", "Đồng chí Vương Văn Khải")))
+    assert len(links(doc)) == 2
+
+
+def test_old_tone_placement_is_matched(baseline):
+    old = "Ông Đỗ Văn Hoà, Phó Chủ tịch UBND huyện Kiến Thuỵ, Huyện uỷ viên, thăm xã Thuỵ Hương."
+    doc = baseline.predict(old)
+    assert [(e.label, e.text) for e in doc.entities] == [
+        ("PERSON", "Đỗ Văn Hoà"),
+        ("POSITION", "Phó Chủ tịch UBND huyện Kiến Thuỵ"),
+        ("POSITION", "Huyện uỷ viên"),
+        ("LOCATION", "Thuỵ Hương"),
+    ]
+    assert len(doc.relations) == 2
+
+
+def test_normalise_keeps_one_character_per_cluster():
+    text = unicodedata.normalize("NFD", "Thuỵ") + " uỷ"
+    norm, starts, ends = normalise(text)
+    assert norm == "Thụy ủy"
+    assert len(starts) == len(ends) == len(norm)
+    assert (starts[-1], ends[-1]) == (len(text) - 1, len(text))
+
+
+def test_output_invariants(baseline):
+    texts = [APPOSITION, "Ông Kiều Văn Nam - Giám đốc Sở Y tế - cho biết 95% người dân đã tiêm.", ""]
+    docs = baseline.predict_batch(texts)
+    assert len(docs) == 3 and docs[2].entities == []
+    head, tail = RELATION_SIGNATURES["HAS_POSITION"]
+    for doc in docs:
+        starts = [e.start for e in doc.entities]
+        assert starts == sorted(starts)
+        for a, b in pairwise(doc.entities):
+            assert a.end <= b.start
+        for e in doc.entities:
+            assert e.label in ENTITY_LABELS and e.score == 1.0
+            assert e.text == e.text.strip() and e.text
+        for r in doc.relations:
+            assert (doc.entities[r.head].label, doc.entities[r.tail].label) == (head, tail)
+            assert r.score == 1.0
+    assert links(docs[1]) == {("Kiều Văn Nam", "Giám đốc Sở Y tế")}
+    assert ("METRIC", "95%") in spans(docs[1])

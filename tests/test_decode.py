@@ -1,0 +1,88 @@
+"""BIO decoding, spans <-> tags, relation candidates and subword windows."""
+
+import numpy as np
+import pytest
+
+from model.decode import (
+    WordSpan,
+    distance_bucket,
+    relation_candidates,
+    spans_to_tags,
+    tags_to_spans,
+    viterbi_decode,
+)
+from model.encoding import plan_windows
+from model.labels import bio_tags
+
+TAGS = bio_tags()
+
+
+def logp(rows):
+    """Log-probabilities that put most mass on the named tag of each row."""
+    out = np.full((len(rows), len(TAGS)), np.log(0.01))
+    for i, tag in enumerate(rows):
+        out[i, TAGS.index(tag)] = np.log(0.9)
+    return out
+
+
+def test_viterbi_never_starts_with_inside_tag():
+    best = [TAGS[i] for i in viterbi_decode(logp(["I-PERSON", "I-PERSON"]), TAGS)]
+    assert best[0] != "I-PERSON" and not best[0].startswith("I-")
+
+
+def test_viterbi_forbids_type_switch_inside_span():
+    scores = logp(["B-PERSON", "I-POSITION"])
+    best = [TAGS[i] for i in viterbi_decode(scores, TAGS)]
+    assert best != ["B-PERSON", "I-POSITION"]
+    for prev, cur in zip(best, best[1:]):
+        assert not (cur.startswith("I-") and prev[2:] != cur[2:])
+
+
+def test_viterbi_keeps_valid_argmax():
+    rows = ["O", "B-POSITION", "I-POSITION", "B-PERSON", "I-PERSON", "O"]
+    assert [TAGS[i] for i in viterbi_decode(logp(rows), TAGS)] == rows
+
+
+def test_viterbi_empty():
+    assert viterbi_decode(np.zeros((0, len(TAGS))), TAGS) == []
+
+
+def test_tags_spans_round_trip():
+    spans = [WordSpan(1, 2, "POSITION"), WordSpan(3, 3, "PERSON")]
+    tags = spans_to_tags(spans, 5)
+    assert tags == ["O", "B-POSITION", "I-POSITION", "B-PERSON", "O"]
+    assert [(s.start, s.end, s.label) for s in tags_to_spans(tags)] == [(1, 2, "POSITION"), (3, 3, "PERSON")]
+
+
+def test_stray_inside_tag_starts_a_span_and_scores_are_means():
+    spans = tags_to_spans(["I-ORG", "I-ORG", "O"], probs=[0.5, 1.0, 0.2])
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 1, "ORG")]
+    assert spans[0].score == pytest.approx(0.75)
+
+
+def test_overlapping_spans_are_rejected():
+    with pytest.raises(ValueError):
+        spans_to_tags([WordSpan(0, 2, "ORG"), WordSpan(2, 3, "PERSON")], 4)
+
+
+def test_relation_candidates_pairs_only_signature_labels():
+    labels = ["PERSON", "ORG", "POSITION", "PERSON", "POSITION"]
+    assert relation_candidates(labels, "PERSON", "POSITION") == [(0, 2), (0, 4), (3, 2), (3, 4)]
+
+
+def test_distance_bucket_sign_and_log_scale():
+    assert distance_bucket(0, 8) == 0 and distance_bucket(1, 8) == 1 and distance_bucket(4, 8) == 3
+    assert distance_bucket(-1, 8) == 9 and distance_bucket(10_000, 8) == 7
+
+
+def test_plan_windows_cover_every_word_once():
+    counts = [3] * 100
+    windows = plan_windows(counts, budget=30, overlap=4)
+    owned = [i for _, _, a, b in windows for i in range(a, b)]
+    assert owned == list(range(100))
+    for a, b, oa, ob in windows:
+        assert sum(counts[a:b]) <= 30 and a <= oa <= ob <= b
+
+
+def test_plan_windows_single_window_when_short():
+    assert plan_windows([1, 2, 3], budget=10, overlap=2) == [(0, 3, 0, 3)]
