@@ -24,9 +24,9 @@ def placement_free(syllable: str) -> str:
 
 
 def officials(doc: Document) -> list[dict[str, Any]]:
-    """``[{"person", "positions", "mentions", "score"}]`` in order of first mention."""
+    """``[{"person", "positions", "mentions"}]`` in order of first mention."""
     people: dict[str, dict[str, Any]] = {}
-    for i, e in enumerate(doc.entities):
+    for e in doc.entities:
         if e.label == "PERSON":
             entry = people.setdefault(name_key(e.text), {"person": e.text, "positions": [], "mentions": 0, "_seen": set()})
             entry["mentions"] += 1

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from datasets import Dataset
 from transformers import AutoModel, AutoTokenizer, EarlyStoppingCallback, Trainer, TrainingArguments
+from transformers.utils import logging as hf_logging
 
 from eval.scoring import flat_metrics, score_entities, score_relations
 from model.architecture import CanboConfig, CanboModel
@@ -78,7 +80,12 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
     else:
         backbone_dir = resolve_model_path(model_cfg.backbone)
     tokenizer = AutoTokenizer.from_pretrained(backbone_dir)
-    encoder = AutoModel.from_pretrained(backbone_dir, add_pooling_layer=False)
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the pooler is dropped on purpose: no load report about it
+    try:
+        encoder = AutoModel.from_pretrained(backbone_dir, add_pooling_layer=False)
+    finally:
+        hf_logging.set_verbosity(verbosity)
     config = CanboConfig(
         backbone_config=encoder.config.to_dict(),
         head_hidden_size=model_cfg.head_hidden_size,
@@ -95,10 +102,11 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
 class CanboTrainer(Trainer):
     """Trainer whose evaluation decodes spans/relations on dev sentences and scores them."""
 
-    def __init__(self, *args, dev_docs: list[Document], canbo_tokenizer, **kwargs):
+    def __init__(self, *args, dev_docs: list[Document], canbo_tokenizer, head_learning_rate: float, **kwargs):
         super().__init__(*args, **kwargs)
         self.dev_docs = dev_docs
         self.canbo_tokenizer = canbo_tokenizer
+        self.head_learning_rate = head_learning_rate
 
     def create_optimizer(self, model=None):
         if self.optimizer is None:
@@ -135,14 +143,6 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     out = Path(train_cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     train_docs, dev_docs = split_data(data)
-    model, tokenizer = build_model(model_cfg, train_docs, out, train_cfg.seed)
-    enc = WordEncoder(tokenizer, max_length=model_cfg.max_length)
-    feats, report = build_features(
-        train_docs, enc, model.config.tags, model.config.relation_signature, progress=train_cfg.progress
-    )
-    log.info("alignment: %s", report.summary())
-    from datasets import Dataset
-
     has_dev = bool(dev_docs)
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     args = TrainingArguments(
@@ -169,6 +169,13 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         use_cpu=not torch.cuda.is_available(),
         dataloader_num_workers=0,
     )
+    with args.main_process_first(desc="building the model"):  # rank 0 builds the tiny backbone first
+        model, tokenizer = build_model(model_cfg, train_docs, out, train_cfg.seed)
+    enc = WordEncoder(tokenizer, max_length=model_cfg.max_length)
+    feats, report = build_features(
+        train_docs, enc, model.config.tags, model.config.relation_signature, progress=train_cfg.progress
+    )
+    log.info("alignment: %s", report.summary())
     callbacks = [EarlyStoppingCallback(train_cfg.early_stopping_patience)] if has_dev and train_cfg.early_stopping_patience else []
     trainer = CanboTrainer(
         model=model,
@@ -182,8 +189,8 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         callbacks=callbacks,
         dev_docs=dev_docs,
         canbo_tokenizer=tokenizer,
+        head_learning_rate=train_cfg.head_learning_rate,
     )
-    trainer.head_learning_rate = train_cfg.head_learning_rate
     resume = train_cfg.resume_from_checkpoint
     trainer.train(resume_from_checkpoint=True if resume == "last" else resume)
     metrics = evaluate_docs(trainer.model, tokenizer, dev_docs) if has_dev else {}

@@ -1,0 +1,64 @@
+"""Training runs: reproducibility on CPU, resume, and a two-process torchrun (gloo) smoke test."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from train.config import DataConfig, ModelConfig, TrainConfig, parse_config
+from train.trainer import run_training
+
+pytestmark = pytest.mark.slow
+
+SMALL = dict(backbone="tiny", tiny_hidden_size=32, tiny_layers=1, tiny_heads=2, head_hidden_size=32)
+
+
+def small_run(tmp, gold, **train):
+    return run_training(
+        DataConfig(train=[str(gold)], holdout_doc="fx1"),
+        ModelConfig(**SMALL),
+        TrainConfig(output_dir=str(tmp), epochs=3, batch_size=2, progress=False, **train),
+    )
+
+
+def test_same_config_and_seed_give_same_dev_metrics(tmp_path, tiny_gold_path):
+    a = small_run(tmp_path / "a", tiny_gold_path, seed=7)
+    b = small_run(tmp_path / "b", tiny_gold_path, seed=7)
+    assert a == b and "ents_f" in a
+    info = json.loads((tmp_path / "a" / "run_info.json").read_text())
+    assert info["dev_metrics"] == a and info["train_sentences"] == 3
+
+
+def test_resume_from_last_checkpoint(tmp_path, tiny_gold_path):
+    small_run(tmp_path / "r", tiny_gold_path, save_total_limit=3)
+    ckpts = sorted((tmp_path / "r" / "checkpoints").glob("checkpoint-*"))
+    assert ckpts
+    metrics = small_run(tmp_path / "r", tiny_gold_path, resume_from_checkpoint=str(ckpts[0]), save_total_limit=3)
+    assert "ents_f" in metrics
+
+
+def test_yaml_config_with_overrides(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("backbone: tiny\nepochs: 4\ntrain: [a.jsonl, b.jsonl]\n")
+    data, model, train = parse_config(["--config", str(cfg), "--epochs", "2", "--progress", "false"])
+    assert data.train == ["a.jsonl", "b.jsonl"] and model.backbone == "tiny"
+    assert train.epochs == 2 and train.progress is False
+
+
+@pytest.mark.skipif(shutil.which("torchrun") is None, reason="torchrun not installed")
+def test_torchrun_two_processes_on_cpu(tmp_path, tiny_gold_path):
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
+    cmd = [
+        sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29561",
+        "-m", "model.cli", "train", "--train", str(tiny_gold_path), "--backbone", "tiny",
+        "--tiny_hidden_size", "32", "--tiny_layers", "1", "--head_hidden_size", "32",
+        "--epochs", "2", "--batch_size", "2", "--progress", "false", "--output_dir", str(tmp_path / "ddp"),
+    ]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    info = json.loads((tmp_path / "ddp" / "run_info.json").read_text())
+    assert info["world_size"] == 2
+    assert (tmp_path / "ddp" / "model.safetensors").exists()
