@@ -16,10 +16,10 @@ import numpy as np
 import torch
 
 from model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
-from model.encoding import Window, WordEncoder, char_span
+from model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from model.hub import ModelUnavailableError, resolve_model_path
 from model.schema import Document, Entity, Relation
-from model.text import Span, segment_words, split_sentences
+from model.text import Span, refine_at_boundaries, segment_words, split_sentences
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 
@@ -69,6 +69,31 @@ class Pipeline:
         for s in sentences:
             by_doc[s.doc].append(s)
         return [self._document(text, sents) for text, sents in zip(texts, by_doc)]
+
+    def link_entities(self, docs: Sequence[Document], batch_size: int = 32) -> list[Document]:
+        """Copies of ``docs`` (one sentence each, entities given) with the model's relations between
+        those entities: the relation head alone, e.g. for scoring it given gold entities.
+
+        Words are split at every given span boundary, as in training, so every span falls on words.
+        """
+        out, todo = [], []
+        for d in docs:
+            copy = Document(text=d.text, id=d.id, meta=dict(d.meta))
+            copy.entities = [Entity(e.start, e.end, e.label, e.text, e.score, e.id) for e in d.entities]
+            out.append(copy)
+            words = segment_words(d.text, tokenizer=self.segmenter)
+            words, _ = refine_at_boundaries(words, d.text, [x for e in d.entities for x in (e.start, e.end)])
+            if words and d.entities:
+                sent = _Sentence(len(out) - 1, words, self.encoder.encode(d.text, words))
+                sent.spans = gold_word_spans(d, words)
+                todo.append(sent)
+        self._encode(todo, batch_size, progress=False)
+        self._score_pairs(todo, batch_size)
+        for s in todo:
+            for (h, t), p in sorted(s.pair_scores.items()):
+                if p >= self.relation_threshold:
+                    out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=p))
+        return out
 
     def prepare(self, texts: Sequence[str], split: bool = True) -> list[_Sentence]:
         """Sentence split, word segmentation and subword windows (the CPU-side stages)."""

@@ -85,6 +85,10 @@ class TrainConfig:
     early_stopping_patience: int = field(
         default=5, metadata={"help": "Stop after this many evaluations without dev F1 gain (0: off)."}
     )
+    select_best: bool = field(
+        default=True,
+        metadata={"help": "Keep the checkpoint with the best dev F1 at the end (crossval turns this off: its dev is the test)."},
+    )
     resume_from_checkpoint: str | None = field(
         default=None, metadata={"help": "A checkpoint folder to resume from, or 'last' for the newest in output_dir."}
     )

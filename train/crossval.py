@@ -55,7 +55,9 @@ def run_crossval(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         metrics = run_training(
             dataclasses.replace(data, holdout_doc=art),
             model_cfg,
-            dataclasses.replace(train_cfg, output_dir=str(fold_dir)),
+            # the held-out article is the test set: scored every epoch for the learning curve,
+            # never used to pick a checkpoint or to stop early
+            dataclasses.replace(train_cfg, output_dir=str(fold_dir), select_best=False, early_stopping_patience=0),
         )
         per_fold[art] = {k: v for k, v in metrics.items() if isinstance(v, float)}
         held = [d for d in read_corpus(data.train) if d.meta.get("doc", "").startswith(art)]

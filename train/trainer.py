@@ -158,8 +158,8 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         eval_strategy="epoch" if has_dev else "no",
         save_strategy="epoch",
         save_total_limit=train_cfg.save_total_limit,
-        load_best_model_at_end=has_dev,
-        metric_for_best_model="eval_ents_f" if has_dev else None,
+        load_best_model_at_end=has_dev and train_cfg.select_best,
+        metric_for_best_model="eval_ents_f" if has_dev and train_cfg.select_best else None,
         greater_is_better=True,
         logging_steps=train_cfg.logging_steps,
         report_to=[],
@@ -176,7 +176,8 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         train_docs, enc, model.config.tags, model.config.relation_signature, progress=train_cfg.progress
     )
     log.info("alignment: %s", report.summary())
-    callbacks = [EarlyStoppingCallback(train_cfg.early_stopping_patience)] if has_dev and train_cfg.early_stopping_patience else []
+    stop_early = has_dev and train_cfg.select_best and train_cfg.early_stopping_patience > 0
+    callbacks = [EarlyStoppingCallback(train_cfg.early_stopping_patience)] if stop_early else []
     trainer = CanboTrainer(
         model=model,
         args=args,
@@ -193,6 +194,7 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     )
     resume = train_cfg.resume_from_checkpoint
     trainer.train(resume_from_checkpoint=True if resume == "last" else resume)
+    trainer.save_state()  # the full log history (per-epoch dev scores) for learning curves
     metrics = evaluate_docs(trainer.model, tokenizer, dev_docs) if has_dev else {}
     if trainer.is_world_process_zero():
         save_run(trainer.model, tokenizer, out, config_dict(data, model_cfg, train_cfg), train_docs, metrics, report)

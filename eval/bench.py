@@ -1,0 +1,288 @@
+"""Speed and memory benchmark: ``python -m eval.bench [--model PATH] [--quick] [--out FILE]``.
+
+Measures, each configuration in a fresh process (so peak RSS is its own):
+
+* end-to-end throughput on the raw article scrapes in data/raw (boilerplate and all), as
+  sentences/s, words/s and characters/s, with the time split over the pipeline stages
+  (sentence split, underthesea segmentation, alignment to the input, subword tokenization,
+  encoder forward, tag decoding, relation scoring, document assembly), for the given model
+  and a randomly initialised phobert-base-shaped model at batch sizes 1, 8 and 32;
+* underthesea's own NER pipeline on the same sentences, as the reference;
+* cold start (process start to first result, timed from outside) and peak RSS;
+* training cost: seconds/epoch of the tiny config, seconds/100 steps of the phobert-base shape.
+
+Prints a table and writes JSON with the machine it ran on.  ``--baseline OLD.json`` adds a
+before/after column.  Timings are wall-clock on a shared machine: expect a few % of noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from eval.bench_work import MARKER, ROOT, STAGES, run_job
+
+DEFAULT_MODEL = ROOT / "model" / "default_model"
+BATCHES = (1, 8, 32)
+COLD_TEXT = "Chủ tịch UBND huyện Kiến Thụy Nguyễn Văn A phát biểu tại hội nghị."
+COLD_SNIPPET = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from model.pipeline import load
+t1 = time.perf_counter()
+p = load(sys.argv[1])
+t2 = time.perf_counter()
+p.predict(sys.argv[2])
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_predict_s": t3 - t2, "inside_s": t3 - t0,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+TARGETS = {"default_b32_sentences_per_s": 300, "vs_underthesea": 4.0, "cold_start_s": 3.0,
+           "default_peak_rss_mb": 1024, "phobert_base_b32_sentences_per_s": 10}  # fmt: skip
+
+
+def plan(model: str, quick: bool = False, batches=BATCHES, int8: bool = True, train: bool = True,
+         underthesea: bool = True, base_backbone: dict | None = None, raw_dir: str | None = None,
+         ) -> list[tuple[str, dict]]:  # fmt: skip
+    """(name, job spec) for every configuration.  Full corpus: the 4 articles x 20 for the given
+    model (3120 sentences), x 5 for underthesea, x 1 for the phobert-base shape (156 sentences)."""
+    copies, base = (1, {"copies": 1, "articles": 1}) if quick else (20, {"copies": 1})
+    extra = {"backbone": base_backbone} if base_backbone else {}
+    raw = {"raw_dir": str(raw_dir)} if raw_dir else {}
+    jobs = [(f"default/b{b}", {"job": "pipeline", "model": "default", "path": model, "batch": b,
+                               "copies": copies, "check": True, **raw}) for b in batches]  # fmt: skip
+    jobs += [(f"phobert-base/b{b}", {"job": "pipeline", "model": "phobert-base", "path": model, "batch": b,
+                                     **base, **extra, **raw}) for b in batches]  # fmt: skip
+    if int8:
+        jobs.append((f"phobert-base-int8/b{max(batches)}", {"job": "pipeline", "model": "phobert-base",
+                     "path": model, "batch": max(batches), "int8": True, **base, **extra, **raw}))  # fmt: skip
+    if underthesea:
+        jobs.append(("underthesea-ner", {"job": "underthesea", "copies": 1 if quick else 5, **raw}))
+    if train:
+        jobs.append(("train/tiny", {"job": "train_tiny", "epochs": 1 if quick else 2}))
+        jobs.append(("train/phobert-base", {"job": "train_base", "steps": 2 if quick else 8, **extra}))
+    return jobs
+
+
+def _env() -> dict:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def cpu_busy(interval: float = 0.5) -> float | None:
+    """Fraction of all cores busy over ``interval`` (from /proc/stat): other work on a shared machine."""
+    def snap():  # noqa: E306
+        f = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        v = [int(x) for x in f]
+        return sum(v), v[3] + v[4]  # total, idle + iowait
+
+    try:
+        (t0, i0), _, (t1, i1) = snap(), time.sleep(interval), snap()
+    except (OSError, IndexError, ValueError):
+        return None
+    return round(1 - (i1 - i0) / max(t1 - t0, 1), 3)
+
+
+def wait_idle(limit_s: float, busy_max: float = 0.15, progress=print) -> float | None:
+    """Wait (up to ``limit_s``) until other processes leave the cores alone; returns the last busy fraction."""
+    deadline, busy = time.monotonic() + limit_s, cpu_busy()
+    while busy is not None and busy > busy_max and time.monotonic() < deadline:
+        progress(f"[bench] machine {busy:.0%} busy with other work; waiting ...")
+        time.sleep(5)
+        busy = cpu_busy()
+    return busy
+
+
+def run_isolated(spec: dict, timeout: float = 3600) -> dict:
+    """One job in a fresh interpreter; a failure becomes ``{"error": ...}`` instead of stopping the run."""
+    cmd = [sys.executable, "-m", "eval.bench_work", json.dumps(spec)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout)
+    for line in proc.stdout.splitlines():
+        if line.startswith(MARKER):
+            return json.loads(line[len(MARKER) :])
+    return {"error": (proc.stderr or proc.stdout).strip()[-2000:]}
+
+
+def cold_start(model: str, repeats: int = 3) -> dict:
+    """``python -c 'load(model); predict(...)'`` timed from outside (process start to first result)."""
+    runs = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        with subprocess.Popen([sys.executable, "-c", COLD_SNIPPET, model, COLD_TEXT], cwd=ROOT, env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:  # fmt: skip
+            line = proc.stdout.readline()  # the first result; interpreter teardown is not counted
+            outside = time.perf_counter() - t
+            _, err = proc.communicate()
+        if proc.returncode or not line.strip():
+            return {"error": err.strip()[-2000:]}
+        runs.append({"outside_s": outside, **json.loads(line)})
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    return {"median": med, "runs": runs, "python_startup_s": med["outside_s"] - med["inside_s"]}
+
+
+def machine_info() -> dict:
+    import torch
+    import transformers
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model_names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")]
+    meminfo = Path("/proc/meminfo").read_text().split() if Path("/proc/meminfo").exists() else []
+    try:
+        import underthesea
+
+        ut_version = underthesea.__version__
+    except ImportError:
+        ut_version = None
+    return {
+        "cpu": model_names[0] if model_names else platform.processor(),
+        "logical_cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "mem_total_gb": round(int(meminfo[1]) / 2**20, 1) if len(meminfo) > 1 else None,
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "transformers": transformers.__version__,
+        "underthesea": ut_version,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def check_targets(runs: dict, cold: dict) -> list[dict]:
+    """Each issue target with the measured value and whether it is met (and by how much it misses)."""
+    def sps(name):  # noqa: E306
+        return runs.get(name, {}).get("sentences_per_s")
+
+    ut = sps("underthesea-ner")
+    rss = [r["peak_rss_mb"] for n, r in runs.items() if n.startswith("default/") and "peak_rss_mb" in r]
+    values = {
+        "default_b32_sentences_per_s": (sps("default/b32"), ">="),
+        "vs_underthesea": (sps("default/b32") / ut if ut and sps("default/b32") else None, ">="),
+        "cold_start_s": (cold.get("median", {}).get("outside_s"), "<="),
+        "default_peak_rss_mb": (max(rss) if rss else None, "<="),
+        "phobert_base_b32_sentences_per_s": (sps("phobert-base/b32"), ">="),
+    }
+    out = []
+    for key, (value, op) in values.items():
+        target = TARGETS[key]
+        met = None if value is None else (value >= target if op == ">=" else value <= target)
+        row = {"target": key, "goal": f"{op} {target}", "value": value, "met": met}
+        if met is False:
+            row["miss"] = f"{abs(value - target) / target:.0%} {'short' if op == '>=' else 'over'}"
+        out.append(row)
+    return out
+
+
+def _f(x, spec=".1f") -> str:
+    return "-" if x is None else format(x, spec)
+
+
+def format_table(report: dict, baseline: dict | None = None) -> str:
+    runs, m = report["runs"], report["machine"]
+    lines = [f"canbo bench  {m['date']}  {m['cpu']}  cores={m['usable_cores']}  torch {m['torch']} "
+             f"threads={m['torch_threads']}  python {m['python']}", f"model: {report['settings']['model']}", ""]  # fmt: skip
+    head = f"{'config':24s} {'sent':>5s} {'sent/s':>8s} {'words/s':>8s} {'chars/s':>9s} {'RSS MB':>7s}"
+    head += "".join(f" {s[:6]:>6s}" for s in STAGES) + " busy" + ("  before" if baseline else "")
+    lines += [head + "   (stage columns: % of end-to-end time)", "-" * len(head)]
+    for name, r in runs.items():
+        if "sentences_per_s" not in r:
+            if "error" in r or r.get("available") is False:
+                lines.append(f"{name:24s} {'not available' if 'error' not in r else 'ERROR: ' + r['error'][-80:]}")
+            continue
+        row = (f"{name:24s} {r['counts']['sentences']:5d} {r['sentences_per_s']:8.1f} {r['words_per_s']:8.0f} "
+               f"{r['chars_per_s']:9.0f} {r['peak_rss_mb']:7.0f}")  # fmt: skip
+        secs = r.get("seconds")
+        row += "".join(f" {100 * secs[s] / r['total_s']:5.1f}%" if secs else f" {'':>6s}" for s in STAGES)
+        busy = r.get("machine_busy_before")
+        row += f" {'?' if busy is None else format(busy, '4.0%')}"
+        if baseline:
+            old = baseline.get("runs", {}).get(name, {}).get("sentences_per_s")
+            row += f"  {_f(old)}" + (f" ({r['sentences_per_s'] / old:.2f}x)" if old else "")
+        lines.append(row)
+    busy = [r["machine_busy_before"] for r in runs.values() if r.get("machine_busy_before")]
+    if busy and max(busy) > 0.15:
+        lines.append(f"WARNING: other processes kept the cores up to {max(busy):.0%} busy before some jobs "
+                     "(column 'busy'): those numbers are pessimistic; rerun on an idle machine.")  # fmt: skip
+    cold = report["cold_start"]
+    if "median" in cold:
+        c = cold["median"]
+        lines += ["", f"cold start (median of {len(cold['runs'])}): {c['outside_s']:.2f} s from process start to first "
+                  f"result = python {cold['python_startup_s']:.2f} + imports {c['import_s']:.2f} + load {c['load_s']:.2f}"
+                  f" + first predict {c['first_predict_s']:.2f}; peak RSS {c['peak_rss_mb']:.0f} MB"]  # fmt: skip
+    elif "error" in cold:
+        lines += ["", "cold start: ERROR " + cold["error"][-200:]]
+    tiny, base = runs.get("train/tiny", {}), runs.get("train/phobert-base", {})
+    if "s_per_epoch" in tiny:
+        lines.append(f"training, tiny config: {tiny['s_per_epoch']:.2f} s/epoch ({tiny['examples']} windows, "
+                     f"{tiny['steps'] // tiny['epochs']} steps/epoch; train_runtime over {tiny['epochs']} epochs)")  # fmt: skip
+    if "s_per_100_steps" in base:
+        lines.append(f"training, phobert-base shape: {base['s_per_100_steps']:.0f} s/100 steps (batch {base['batch']} x "
+                     f"{base['tokens']} tokens, fwd+bwd+AdamW; mean of {base['timed_steps']} steps x 100); "
+                     f"peak RSS {base['peak_rss_mb']:.0f} MB")  # fmt: skip
+    lines += ["", "targets:"]
+    for t in report["targets"]:
+        state = {True: "met", False: f"MISSED ({t.get('miss')})", None: "not measured"}[t["met"]]
+        lines.append(f"  {t['target']:34s} {t['goal']:>8s}  measured {_f(t['value'], '.2f'):>8s}  {state}")
+    return "\n".join(lines)
+
+
+def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeats: int | None = None,
+              progress=print, idle_wait_s: float = 0, **plan_kw) -> dict:  # fmt: skip
+    """All jobs plus cold start -> the report dict (what goes into the JSON)."""
+    runs = {}
+    for name, spec in plan(model, quick=quick, **plan_kw):
+        busy = wait_idle(idle_wait_s, progress=progress) if idle_wait_s else cpu_busy()
+        progress(f"[bench] {name} ...")
+        t = time.perf_counter()
+        runs[name] = run_isolated(spec) if isolate else run_job(spec)
+        runs[name].update(spec=spec, machine_busy_before=busy)
+        progress(f"[bench] {name} done in {time.perf_counter() - t:.1f} s")
+    repeats = cold_repeats if cold_repeats is not None else (1 if quick else 3)
+    if idle_wait_s:
+        wait_idle(idle_wait_s, progress=progress)
+    cold = cold_start(model, repeats) if repeats else {}
+    report = {
+        "machine": machine_info(),
+        "settings": {"model": str(model), "quick": quick, "isolated_processes": isolate, "batches": list(BATCHES),
+                     "corpus": "data/raw/*.txt (4 article scrapes) repeated; counts per run under runs.*.counts"},
+        "runs": runs,
+        "cold_start": cold,
+    }  # fmt: skip
+    report["targets"] = check_targets(runs, cold)
+    return report
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default=None, help="canbo checkpoint folder (default: model/default_model)")
+    ap.add_argument("--quick", action="store_true", help="small corpus and few steps (a smoke run, not numbers)")
+    ap.add_argument("--out", default="eval/bench_results.json", help="JSON output path")
+    ap.add_argument("--baseline", default=None, help="an earlier results JSON to print before/after against")
+    ap.add_argument("--no-train", action="store_true", help="skip the training-cost jobs")
+    ap.add_argument("--no-int8", action="store_true", help="skip the int8 dynamic-quantization job")
+    ap.add_argument("--wait-idle", type=float, default=600, metavar="S",
+                    help="before each job wait up to S seconds for other processes to free the cores (0: don't)")
+    args = ap.parse_args(argv)
+    model = args.model or str(DEFAULT_MODEL)
+    if not (Path(model) / "config.json").is_file():
+        ap.error(f"no canbo model at {model}; pass --model PATH (e.g. a folder from `canbo train`)")
+    report = run_bench(str(Path(model).resolve()), quick=args.quick, train=not args.no_train, int8=not args.no_int8, idle_wait_s=args.wait_idle,
+                       progress=lambda s: print(s, file=sys.stderr, flush=True))  # fmt: skip
+    baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8")) if args.baseline else None
+    print(format_table(report, baseline))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwrote {out}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

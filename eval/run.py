@@ -1,0 +1,158 @@
+"""``canbo eval``: score a checkpoint (and optionally a crossval run) and write the report folder.
+
+Outputs in ``out``: ``report.md``, ``report.html``, ``metrics.json`` (flat
+keys, see ``flat_output``), ``predictions.jsonl`` (the model's predictions
+on the gold sentences, in ``canbo predict`` format with sentence ids) and
+the PNG figures the report references.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eval.crossval_report import crossval_results, per_label_summary
+from eval.errors import relation_error_counts, relation_errors, worst_sentences
+from eval.evaluate import bootstrap_ci, data_summary, system_metrics
+from eval.gold_relations import relations_given_gold
+from eval.provenance import model_info
+from eval.scoring import error_breakdown
+from eval.systems import Systems
+from model.labels import ENTITY_LABELS
+from model.schema import read_corpus, write_jsonl
+
+PLOTS = {"per_label": "per_label_f1.png", "confusion": "confusion.png", "learning_curve": "learning_curve.png"}
+
+
+def score_checkpoint(model: str | None, data: Sequence[str], systems: Systems, batch_size: int = 32) -> dict[str, Any]:
+    """Gold, predictions and every score of one checkpoint (and the baselines) on ``data``."""
+    from model.hub import resolve_model_path
+    from model.pipeline import DEFAULT_MODEL_DIR, load
+
+    gold = read_corpus(data)
+    if not gold:
+        raise ValueError(f"no gold sentences in {', '.join(map(str, data))}")
+    folder = resolve_model_path(model if model is not None else DEFAULT_MODEL_DIR)
+    pipe = load(folder)
+    preds = pipe.predict_batch([d.text for d in gold], batch_size=batch_size, progress=systems.show_progress,
+                               split=False)
+    for g, p in zip(gold, preds):
+        p.id, p.meta = g.id, dict(g.meta)
+    given = relations_given_gold(pipe, gold, batch_size)
+    metrics = system_metrics(gold, preds, given_gold=given, segmenter=pipe.segmenter)
+    metrics["ents_f_ci95"] = list(bootstrap_ci(gold, preds))
+    return {
+        "gold": gold, "pred": preds, "model": model_info(folder, gold), "data": data_summary(data, gold),
+        "metrics": metrics, "baselines": systems.baseline_metrics(gold),
+        "breakdown": error_breakdown(gold, preds), "relation_errors": relation_errors(gold, preds),
+        "worst": worst_sentences(gold, preds, k=10),
+    }
+
+
+def flat_output(res: dict[str, Any], systems: Systems) -> dict[str, Any]:
+    """The ``metrics.json`` content: model metrics at the top level, then baselines, crossval, errors.
+
+    A baseline's ``ents_*``/``seqeval_*`` keys are scored on its own ``labels`` only (underthesea:
+    PERSON/LOCATION/ORG); ``shared_f`` is the one entity score comparable across all systems.
+    """
+    out = {k: v for k, v in res["metrics"].items() if k != "labels"}
+    status = systems.status()
+    out["baselines"] = {name: {"available": st["available"], "note": st["note"],
+                               **res["baselines"].get(name, {})}
+                        for name, st in status.items()}
+    cv = res.get("crossval")
+    out["crossval"] = None if cv is None else {
+        "run_dir": cv["run_dir"], "folds": cv["folds"], "sentences": cv["sentences"],
+        "consistent_with_training": cv["consistent_with_training"],
+        "systems": {name: {"summary": s["summary"], "pooled": _scalars(s["pooled"]),
+                           "per_fold": {a: _scalars(m) for a, m in s["per_fold"].items()}}
+                    for name, s in cv["systems"].items()},
+    }
+    br = res["breakdown"]
+    out["errors"] = {"gold": br["gold"], "pred": br["pred"], "confusion": br["confusion"],
+                     "relations": relation_error_counts(res["relation_errors"])}
+    out["data"] = res["data"]
+    out["model"] = dict(res["model"])
+    out["plots"] = res["plots"]
+    return out
+
+
+def _scalars(m: dict[str, Any]) -> dict[str, Any]:
+    """The numeric keys of a metrics record (per-fold entries stay small)."""
+    return {k: v for k, v in m.items() if isinstance(v, (int, float))}
+
+
+def make_plots(res: dict[str, Any], out: Path) -> dict[str, str | None]:
+    """Write the figures; returns ``{plot: file name or None}`` (None: no data for it)."""
+    from eval import plots
+
+    cv = res.get("crossval")
+    names = {}
+    if cv:
+        source = {name: s["per_fold"] for name, s in cv["systems"].items()}
+        title = f"Per-label F1, mean ± sample std over {len(cv['folds'])} held-out articles"
+    else:
+        source = {"model": {"all": res["metrics"]}, **{n: {"all": m} for n, m in res["baselines"].items()}}
+        title = "Per-label F1 on the evaluated data"
+    scores = {name: per_label_summary(folds) for name, folds in source.items()}
+    support = res["data"]["entities"]
+    if cv:
+        support = {lab: sum(m["ents_per_type"][lab]["support"] for m in source["model"].values())
+                   for lab in ENTITY_LABELS}
+    plots.per_label_f1(scores, ENTITY_LABELS, support, out / PLOTS["per_label"], title)
+    names["per_label"] = PLOTS["per_label"]
+    plots.confusion(res["breakdown"]["confusion"], ENTITY_LABELS, out / PLOTS["confusion"],
+                    "Label confusion of overlapping spans (model, evaluated data)")
+    names["confusion"] = PLOTS["confusion"]
+    curves = (cv or {}).get("learning_curves") or {}
+    names["learning_curve"] = None
+    if curves:
+        empty = {a for a, m in cv["systems"]["model"]["per_fold"].items() if m["rel_support"] == 0}
+        plots.learning_curves(curves, out / PLOTS["learning_curve"], no_relations=empty)
+        names["learning_curve"] = PLOTS["learning_curve"]
+    return names
+
+
+def run_eval(
+    model: str | None,
+    data: Sequence[str],
+    out: str | Path,
+    crossval: str | None = None,
+    name: str | None = None,
+    underthesea: bool = True,
+    progress: bool = True,
+    batch_size: int = 32,
+    command: str = "",
+) -> Path:
+    """Compute everything and write the report folder; returns the path of ``report.md``."""
+    from transformers.utils import logging as hf_logging
+
+    from eval.render import to_html, to_markdown
+    from eval.report import build_blocks
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    systems = Systems(underthesea=underthesea, progress=progress, batch_size=batch_size)
+    bars = hf_logging.is_progress_bar_enabled()
+    if not progress:
+        hf_logging.disable_progress_bar()  # no weight-loading bars for each fold model
+    try:
+        res = score_checkpoint(model, data, systems, batch_size)
+        res["crossval"] = crossval_results(crossval, systems, res["gold"]) if crossval else None
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    res["plots"] = make_plots(res, out)
+    res["systems"] = systems.status()
+    res["name"] = name or out.name
+    res["command"] = command
+    metrics = flat_output(res, systems)
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_jsonl(res["pred"], out / "predictions.jsonl", gold=False)
+    blocks = build_blocks(res)
+    (out / "report.md").write_text(to_markdown(blocks), encoding="utf-8")
+    (out / "report.html").write_text(to_html(blocks, f"canbo evaluation: {res['name']}"), encoding="utf-8")
+    return out / "report.md"
+
