@@ -45,30 +45,56 @@ t3 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_predict_s": t3 - t2, "inside_s": t3 - t0,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+NOTES = [
+    "End-to-end = the stages of Pipeline.predict_batch run one after another with a clock between them "
+    "(eval.bench_work.staged_run); default-model runs also time predict_batch itself (predict_batch_s).",
+    "Each configuration runs in a fresh process after a warm-up on one article (underthesea and torch loaded); "
+    "the subword cache is cleared before timing, so the first copy of the corpus pays for tokenization.",
+    "The corpus repeats 4 articles: caches (subwords) hit more often than on 3120 distinct sentences.",
+    "phobert-base = random weights in vinai/phobert-base's exact shape (12x768, 64001-row embedding): "
+    "speed and memory are those of the real model, outputs are meaningless; int8/bf16 error is not measured.",
+    "underthesea-ner = underthesea.ner(sentence) on the same sentences (canbo's sentence split, not timed).",
+    "Stage 'relations' includes the relation head's forward; 'forward' includes the tag head and log-softmax.",
+    "Rates are wall-clock; column 'busy' is the share of all cores other processes used just before the job.",
+]
+WAIT_HELP = "before each job, wait up to S seconds for other processes to leave the cores idle (0: don't)"
 TARGETS = {"default_b32_sentences_per_s": 300, "vs_underthesea": 4.0, "cold_start_s": 3.0,
            "default_peak_rss_mb": 1024, "phobert_base_b32_sentences_per_s": 10}  # fmt: skip
 
 
-def plan(model: str, quick: bool = False, batches=BATCHES, int8: bool = True, train: bool = True,
-         underthesea: bool = True, base_backbone: dict | None = None, raw_dir: str | None = None,
-         ) -> list[tuple[str, dict]]:  # fmt: skip
+def plan(
+    model: str,
+    quick: bool = False,
+    batches=BATCHES,
+    reduced_precision: bool = True,
+    train: bool = True,
+    underthesea: bool = True,
+    base_backbone: dict | None = None,
+    raw_dir: str | None = None,
+) -> list[tuple[str, dict]]:
     """(name, job spec) for every configuration.  Full corpus: the 4 articles x 20 for the given
     model (3120 sentences), x 5 for underthesea, x 1 for the phobert-base shape (156 sentences)."""
-    copies, base = (1, {"copies": 1, "articles": 1}) if quick else (20, {"copies": 1})
-    extra = {"backbone": base_backbone} if base_backbone else {}
+    copies, base_corpus = (1, {"copies": 1, "articles": 1}) if quick else (20, {"copies": 1})
     raw = {"raw_dir": str(raw_dir)} if raw_dir else {}
-    jobs = [(f"default/b{b}", {"job": "pipeline", "model": "default", "path": model, "batch": b,
-                               "copies": copies, "check": True, **raw}) for b in batches]  # fmt: skip
-    jobs += [(f"phobert-base/b{b}", {"job": "pipeline", "model": "phobert-base", "path": model, "batch": b,
-                                     **base, **extra, **raw}) for b in batches]  # fmt: skip
-    if int8:
-        jobs.append((f"phobert-base-int8/b{max(batches)}", {"job": "pipeline", "model": "phobert-base",
-                     "path": model, "batch": max(batches), "int8": True, **base, **extra, **raw}))  # fmt: skip
+    base = {"job": "pipeline", "model": "phobert-base", "path": model, **base_corpus, **raw}
+    if base_backbone:
+        base["backbone"] = base_backbone
+    default = {"job": "pipeline", "model": "default", "path": model, "copies": copies, "check": True, **raw}
+    jobs = [(f"default/b{b}", {**default, "batch": b}) for b in batches]
+    jobs += [(f"phobert-base/b{b}", {**base, "batch": b}) for b in batches]
+    if reduced_precision:
+        big = max(batches)
+        jobs += [
+            (f"phobert-base-{p}/b{big}", {**base, "batch": big, "precision": p}) for p in ("int8", "bf16")
+        ]
     if underthesea:
         jobs.append(("underthesea-ner", {"job": "underthesea", "copies": 1 if quick else 5, **raw}))
     if train:
         jobs.append(("train/tiny", {"job": "train_tiny", "epochs": 1 if quick else 2}))
-        jobs.append(("train/phobert-base", {"job": "train_base", "steps": 2 if quick else 8, **extra}))
+        train_base = {"job": "train_base", "steps": 2 if quick else 8}
+        if base_backbone:
+            train_base["backbone"] = base_backbone
+        jobs.append(("train/phobert-base", train_base))
     return jobs
 
 
@@ -78,7 +104,8 @@ def _env() -> dict:
 
 def cpu_busy(interval: float = 0.5) -> float | None:
     """Fraction of all cores busy over ``interval`` (from /proc/stat): other work on a shared machine."""
-    def snap():  # noqa: E306
+
+    def snap():
         f = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
         v = [int(x) for x in f]
         return sum(v), v[3] + v[4]  # total, idle + iowait
@@ -157,7 +184,8 @@ def machine_info() -> dict:
 
 def check_targets(runs: dict, cold: dict) -> list[dict]:
     """Each issue target with the measured value and whether it is met (and by how much it misses)."""
-    def sps(name):  # noqa: E306
+
+    def sps(name):
         return runs.get(name, {}).get("sentences_per_s")
 
     ut = sps("underthesea-ner")
@@ -194,7 +222,9 @@ def format_table(report: dict, baseline: dict | None = None) -> str:
     for name, r in runs.items():
         if "sentences_per_s" not in r:
             if "error" in r or r.get("available") is False:
-                lines.append(f"{name:24s} {'not available' if 'error' not in r else 'ERROR: ' + r['error'][-80:]}")
+                lines.append(
+                    f"{name:24s} {'not available' if 'error' not in r else 'ERROR: ' + r['error'][-80:]}"
+                )
             continue
         row = (f"{name:24s} {r['counts']['sentences']:5d} {r['sentences_per_s']:8.1f} {r['words_per_s']:8.0f} "
                f"{r['chars_per_s']:9.0f} {r['peak_rss_mb']:7.0f}")  # fmt: skip
@@ -254,6 +284,7 @@ def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeat
                      "corpus": "data/raw/*.txt (4 article scrapes) repeated; counts per run under runs.*.counts"},
         "runs": runs,
         "cold_start": cold,
+        "notes": NOTES,
     }  # fmt: skip
     report["targets"] = check_targets(runs, cold)
     return report
@@ -262,19 +293,24 @@ def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeat
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="canbo checkpoint folder (default: model/default_model)")
-    ap.add_argument("--quick", action="store_true", help="small corpus and few steps (a smoke run, not numbers)")
+    ap.add_argument("--quick", action="store_true", help="small corpus, few steps: a smoke run, not numbers")
     ap.add_argument("--out", default="eval/bench_results.json", help="JSON output path")
     ap.add_argument("--baseline", default=None, help="an earlier results JSON to print before/after against")
     ap.add_argument("--no-train", action="store_true", help="skip the training-cost jobs")
-    ap.add_argument("--no-int8", action="store_true", help="skip the int8 dynamic-quantization job")
-    ap.add_argument("--wait-idle", type=float, default=600, metavar="S",
-                    help="before each job wait up to S seconds for other processes to free the cores (0: don't)")
+    ap.add_argument("--no-reduced", action="store_true", help="skip the int8 / bf16 phobert-base jobs")
+    ap.add_argument("--wait-idle", type=float, default=600, metavar="S", help=WAIT_HELP)
     args = ap.parse_args(argv)
     model = args.model or str(DEFAULT_MODEL)
     if not (Path(model) / "config.json").is_file():
         ap.error(f"no canbo model at {model}; pass --model PATH (e.g. a folder from `canbo train`)")
-    report = run_bench(str(Path(model).resolve()), quick=args.quick, train=not args.no_train, int8=not args.no_int8, idle_wait_s=args.wait_idle,
-                       progress=lambda s: print(s, file=sys.stderr, flush=True))  # fmt: skip
+    report = run_bench(
+        str(Path(model).resolve()),
+        quick=args.quick,
+        train=not args.no_train,
+        reduced_precision=not args.no_reduced,
+        idle_wait_s=args.wait_idle,
+        progress=lambda s: print(s, file=sys.stderr, flush=True),
+    )
     baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8")) if args.baseline else None
     print(format_table(report, baseline))
     out = Path(args.out)

@@ -52,7 +52,7 @@ def _threads() -> int:
 # ------------------------------------------------------------------ models
 
 
-def phobert_base_pipeline(tokenizer_from: str | Path, int8: bool = False, backbone: dict | None = None):
+def phobert_base_pipeline(tokenizer_from: str | Path, precision: str = "fp32", backbone: dict | None = None):
     """A randomly initialised CanboModel with vinai/phobert-base's exact shape, wrapped in a Pipeline.
 
     The tokenizer is a tiny model's PhobertTokenizer (vocabulary size only changes the embedding
@@ -69,8 +69,12 @@ def phobert_base_pipeline(tokenizer_from: str | Path, int8: bool = False, backbo
     torch.manual_seed(0)
     shape = backbone or phobert_base_shape_config().to_dict()
     model = CanboModel(CanboConfig(backbone_config=shape, head_hidden_size=256)).eval()
-    if int8:
+    if precision == "int8":  # dynamic quantization of every nn.Linear (weights int8, activations on the fly)
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    elif precision == "bf16":  # bfloat16 weights and activations (oneDNN uses AMX/AVX512-BF16 where present)
+        model = model.to(torch.bfloat16)
+    elif precision != "fp32":
+        raise ValueError(f"unknown precision {precision!r}")
     return Pipeline(model, tokenizer)
 
 
@@ -79,7 +83,7 @@ def _pipeline(spec: dict):
         from model.pipeline import load
 
         return load(spec["path"])
-    return phobert_base_pipeline(spec["path"], int8=spec.get("int8", False), backbone=spec.get("backbone"))
+    return phobert_base_pipeline(spec["path"], spec.get("precision", "fp32"), backbone=spec.get("backbone"))
 
 
 # ------------------------------------------------------------------ end to end
@@ -252,10 +256,21 @@ def job_train_base(spec: dict) -> dict:
         step_times.append(time.perf_counter() - t)
     timed = step_times[spec.get("warmup", 2) :]
     per_step = sum(timed) / len(timed)
-    return {"batch": b, "tokens": n_tok, "timed_steps": len(timed), "s_per_step": per_step, "s_per_100_steps": 100 * per_step}
+    return {
+        "batch": b,
+        "tokens": n_tok,
+        "timed_steps": len(timed),
+        "s_per_step": per_step,
+        "s_per_100_steps": 100 * per_step,
+    }
 
 
-JOBS = {"pipeline": job_pipeline, "underthesea": job_underthesea, "train_tiny": job_train_tiny, "train_base": job_train_base}
+JOBS = {
+    "pipeline": job_pipeline,
+    "underthesea": job_underthesea,
+    "train_tiny": job_train_tiny,
+    "train_base": job_train_base,
+}
 
 
 def run_job(spec: dict) -> dict:

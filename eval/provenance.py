@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from model.schema import Document, read_corpus
+from model.schema import Document, article_id, read_corpus
 
 CONFIG_KEYS = ("backbone_name", "entity_labels", "relation_label", "relation_threshold", "max_tokens",
                "head_hidden_size", "head_dropout", "relation_loss_weight")
@@ -22,7 +22,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def article(doc: Document) -> str:
     """Article id of a gold sentence ("000" for meta doc "000_6a3e....txt"), as the trainer computes it."""
-    return str(doc.meta.get("doc", doc.id or "")).split("_")[0].split("-")[0]
+    return article_id(doc)
 
 
 def model_info(folder: str | Path, gold: Sequence[Document]) -> dict[str, Any]:

@@ -195,6 +195,7 @@ def flat_metrics(ent_scores: dict[str, Any], rel_scores: dict[str, Any]) -> dict
         "rel_p": rel_scores["precision"],
         "rel_r": rel_scores["recall"],
         "rel_f": rel_scores["f1"],
+        "rel_support": rel_scores["support"],
     }
 
 

@@ -84,6 +84,12 @@ class Document:
         return out
 
 
+def article_id(doc: Document | str) -> str:
+    """The article a record or raw file name belongs to: "001_7c2a...txt" and "001-s004" give "001"."""
+    name = doc if isinstance(doc, str) else str(doc.meta.get("doc") or doc.id or "")
+    return Path(name).stem.split("_")[0].split("-")[0]
+
+
 class CorpusError(ValueError):
     """A corpus line is invalid; the message names file, line and reason."""
 

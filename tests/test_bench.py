@@ -55,19 +55,26 @@ def test_staged_run_matches_predict_batch(tiny_model_dir):
 def test_jobs_in_process_and_report_structure(tiny_model_dir, small_backbone, small_raw, tmp_path):
     model = str(tiny_model_dir)
     runs = {}
-    plan = bench.plan(model, quick=True, batches=(2,), train=False, base_backbone=small_backbone, raw_dir=small_raw)
+    plan = bench.plan(
+        model, quick=True, batches=(2,), train=False, base_backbone=small_backbone, raw_dir=small_raw
+    )
     for name, spec in plan:
         runs[name] = run_job(spec)
-    assert set(runs) == {"default/b2", "phobert-base/b2", "phobert-base-int8/b2", "underthesea-ner"}
-    for name in ("default/b2", "phobert-base/b2", "phobert-base-int8/b2"):
+    lowp = ("phobert-base-int8/b2", "phobert-base-bf16/b2")
+    assert set(runs) == {"default/b2", "phobert-base/b2", *lowp, "underthesea-ner"}
+    for name in ("default/b2", "phobert-base/b2", *lowp):
         r = runs[name]
         assert r["counts"]["sentences"] > 0 and r["peak_rss_mb"] > 0 and r["torch_threads"] >= 1
         assert set(r["seconds"]) == set(STAGES) and "cpu_s" in r
     assert "predict_batch_s" in runs["default/b2"]
     if runs["underthesea-ner"]["available"]:
         assert runs["underthesea-ner"]["counts"]["sentences"] == runs["default/b2"]["counts"]["sentences"]
-    runs["train/phobert-base"] = run_job({"job": "train_base", "steps": 1, "warmup": 1, "backbone": small_backbone})
-    assert runs["train/phobert-base"]["timed_steps"] == 1 and runs["train/phobert-base"]["s_per_100_steps"] > 0
+    runs["train/phobert-base"] = run_job(
+        {"job": "train_base", "steps": 1, "warmup": 1, "backbone": small_backbone}
+    )
+    assert (
+        runs["train/phobert-base"]["timed_steps"] == 1 and runs["train/phobert-base"]["s_per_100_steps"] > 0
+    )
 
     cold = {"median": {"outside_s": 2.0, "import_s": 1.0, "load_s": 0.5, "first_predict_s": 0.3, "inside_s": 1.8,
                        "peak_rss_mb": 400.0}, "runs": [{}], "python_startup_s": 0.2}  # fmt: skip
@@ -102,7 +109,7 @@ def test_cpu_busy_is_a_fraction():
 def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw):
     """The real driver: each job in its own interpreter, a cold start, the training jobs."""
     report = bench.run_bench(
-        str(tiny_model_dir), quick=True, batches=(4,), int8=False, base_backbone=small_backbone,
+        str(tiny_model_dir), quick=True, batches=(4,), reduced_precision=False, base_backbone=small_backbone,
         raw_dir=small_raw, cold_repeats=1, progress=lambda s: None,
     )  # fmt: skip
     runs = report["runs"]

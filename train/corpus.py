@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from model.schema import Document, Entity, Relation
+from model.schema import Document, Entity, Relation, article_id
 from model.text import Span, split_paragraph
 
 BODIES_FILE = "bodies.json"
@@ -26,7 +26,7 @@ def body_sentences(raw_dir: str | Path) -> list[Document]:
     out = []
     for name, ranges in sorted((k, v) for k, v in bodies.items() if not k.startswith("_")):
         text = (raw_dir / name).read_text(encoding="utf-8")
-        doc_id = name.split("_")[0]
+        doc_id = article_id(name)
         n = 0
         for span in _body_line_spans(text, ranges):
             for sent in split_paragraph(text, span.start, span.end):
@@ -99,7 +99,7 @@ def build_gold(raw_dir: str | Path, simple_dir: str | Path, out_dir: str | Path)
         by_doc.setdefault(sent.meta["doc"], []).append(sent)
     counts = {}
     for name, sents in by_doc.items():
-        stem = name.split("_")[0]
+        stem = article_id(name)
         simple = read_simple(Path(simple_dir) / f"{stem}.jsonl")
         missing = [s.id for s in sents if s.id not in simple]
         if missing:
@@ -114,7 +114,7 @@ def load_pass(raw_dir: str | Path, simple_dir: str | Path) -> list[Document]:
     out = []
     cache: dict[str, dict[str, Any]] = {}
     for sent in body_sentences(raw_dir):
-        stem = sent.meta["doc"].split("_")[0]
+        stem = article_id(sent)
         if stem not in cache:
             cache[stem] = read_simple(Path(simple_dir) / f"{stem}.jsonl")
         out.append(resolve_simple(sent, cache[stem].get(sent.id, {})))

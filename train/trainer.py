@@ -26,7 +26,7 @@ from model.architecture import CanboConfig, CanboModel
 from model.encoding import WordEncoder
 from model.hub import resolve_model_path
 from model.pipeline import Pipeline
-from model.schema import Document, read_corpus
+from model.schema import Document, article_id, read_corpus
 from train.config import DataConfig, ModelConfig, TrainConfig, config_dict
 from train.dataset import Collator, build_features
 
@@ -51,7 +51,7 @@ def split_data(data: DataConfig) -> tuple[list[Document], list[Document]]:
 
 
 def _article(doc: Document) -> str:
-    return str(doc.meta.get("doc", doc.id or "")).split("_")[0].split("-")[0]
+    return article_id(doc)
 
 
 def fingerprint(docs: list[Document]) -> str:

@@ -1,0 +1,47 @@
+"""The shipped default model: present, small, self-describing, and right on the README's example."""
+
+import json
+
+import pytest
+
+from model.pipeline import DEFAULT_MODEL_DIR
+from train.release import release
+
+EXAMPLE = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."
+
+
+def test_default_model_is_shipped_and_small():
+    assert (DEFAULT_MODEL_DIR / "model.safetensors").is_file()
+    size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir())
+    assert size < 50e6
+    card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text()
+    assert "Cross-validated scores" in card and "entity micro-F1" in card
+
+
+def test_readme_example_gives_person_position_and_relation():
+    from model import predict
+
+    doc = predict(EXAMPLE)
+    found = {(e.label, e.text) for e in doc.entities}
+    assert ("PERSON", "Hoàng Minh Tuấn") in found
+    assert ("POSITION", "Bí thư Huyện ủy Yên Lạc") in found
+    rels = {(doc.entities[r.head].text, doc.entities[r.tail].text) for r in doc.relations}
+    assert ("Hoàng Minh Tuấn", "Bí thư Huyện ủy Yên Lạc") in rels
+
+
+def test_cli_example_without_model_argument(capsys):
+    from model.cli import main
+
+    assert main(["predict", "--format", "json", EXAMPLE]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert any(e["label"] == "PERSON" for e in doc["entities"]) and doc["relations"]
+
+
+@pytest.mark.slow
+def test_release_copies_run_and_writes_card(tiny_model_dir, tmp_path):
+    target = release(tiny_model_dir, None, tmp_path / "shipped")
+    assert not [p for p in target.iterdir() if p.is_dir()]
+    assert "Not measured" in (target / "MODEL_CARD.md").read_text()
+    from model.pipeline import load
+
+    assert load(target).predict("Bí thư Huyện ủy Tam Nông phát biểu.").text

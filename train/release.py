@@ -1,0 +1,139 @@
+"""Ship a trained run as the package's default model, with its model card.
+
+``python -m train.release --run runs/default --crossval runs/cv-default``
+copies the run's top-level files (weights, config, tokenizer, resolved
+training config, run info) into ``model/default_model/`` and writes
+``MODEL_CARD.md`` from the run and cross-validation results, so the card
+always states the numbers of exactly the recipe that was shipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from model.pipeline import DEFAULT_MODEL_DIR
+
+SHIPPED = (
+    "config.json",
+    "model.safetensors",
+    "vocab.txt",
+    "bpe.codes",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "train_config.json",
+    "run_info.json",
+)
+
+
+def release(run: Path, crossval: Path | None, target: Path = DEFAULT_MODEL_DIR) -> Path:
+    if not (run / "config.json").is_file():
+        raise FileNotFoundError(f"{run} has no config.json: train it first")
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in SHIPPED:
+        if (run / name).is_file():
+            shutil.copy2(run / name, target / name)
+    cv = json.loads((crossval / "crossval.json").read_text()) if crossval else None
+    (target / "MODEL_CARD.md").write_text(model_card(target, cv), encoding="utf-8")
+    return target
+
+
+def _fmt(stat: dict | None) -> str:
+    if not stat:
+        return "n/a"
+    return (
+        f"{stat['mean']:.3f} ± {stat['std']:.3f} (min {stat['min']:.3f}, max {stat['max']:.3f}, "
+        f"over {stat.get('folds', '?')} folds)"
+    )
+
+
+def model_card(target: Path, cv: dict | None) -> str:
+    cfg = json.loads((target / "train_config.json").read_text())
+    info = json.loads((target / "run_info.json").read_text())
+    mcfg = json.loads((target / "config.json").read_text())
+    bb = mcfg["backbone_config"]
+    size = sum(p.stat().st_size for p in target.iterdir()) / 1e6
+    lines = [
+        "# canbo default model",
+        "",
+        "The model `canbo predict` and `model.load()` use when no model is given.",
+        "",
+        "## What it is",
+        f"- Encoder: PhoBERT-architecture RoBERTa, {bb['num_hidden_layers']} layers × {bb['hidden_size']} hidden, "
+        f"{bb['num_attention_heads']} heads, vocabulary {bb['vocab_size']} (PhoBERT-format BPE learned from the "
+        "training sentences), **randomly initialised and trained only on our data** (no pre-training: the Hugging "
+        "Face Hub, and so `vinai/phobert-base`, is out of reach where it was built).",
+        "- Heads: BIO tagger with constrained Viterbi decoding; HAS_POSITION pair scorer over span vectors, "
+        "the words between them and their distance.",
+        f"- Files: {size:.1f} MB, safetensors.",
+        "",
+        "## Data",
+        f"- Gold: {', '.join(cfg['train'])} (4 articles, 154 sentences, 250 entities, 18 relations; see data/README.md).",
+        f"- Synthetic: {cfg['synthetic']} template sentences from `train/synth.py` (gazetteer names, titles, places "
+        "and figures; place names of the four gold articles excluded).",
+        f"- Training sentences in total: {info['train_sentences']}; data fingerprint `{info['data_fingerprint'][:16]}…`.",
+        "",
+        "## Recipe",
+        "`canbo train --config train/configs/default.yaml` with:",
+        "",
+        "```json",
+        json.dumps({k: cfg[k] for k in sorted(cfg) if k not in ("train", "dev")}, indent=1, ensure_ascii=False),
+        "```",
+        "",
+        "## Cross-validated scores (leave one article out, strict spans)",
+    ]
+    if cv:
+        lines += [
+            "",
+            "The same recipe trained four times, each time without one article, and scored on that article "
+            "(no checkpoint selection on it).",
+            "",
+            f"- entity micro-F1: {_fmt(cv.get('ents_f'))}",
+            f"- entity macro-F1: {_fmt(cv.get('ents_macro_f'))}",
+            f"- relation F1 (only folds whose article has gold relations): {_fmt(cv.get('rel_f'))}",
+            "",
+            "| held-out article | entity F1 | macro F1 | relation F1 |",
+            "|---|---|---|---|",
+        ]
+        for art, m in cv["folds"].items():
+            rel = f"{m.get('rel_f', 0):.3f}" if m.get("rel_support", 1) else "n/a (no gold relations)"
+            lines.append(f"| {art} | {m.get('ents_f', 0):.3f} | {m.get('ents_macro_f', 0):.3f} | {rel} |")
+        lines += ["", "The full report with baselines and errors: `eval/reports/default/report.md`."]
+    else:
+        lines.append("\nNot measured for this build.")
+    lines += [
+        "",
+        "## Limits",
+        "- Four gold articles from four districts of the north: expect lower scores on other regions, genres and "
+        "layouts; the rule baseline in `eval/baselines.py` is beside it in every report.",
+        "- No pre-trained language knowledge: names and organs unlike those in the gold and template data are "
+        "missed more often. Fine-tune `vinai/phobert-base` (train/configs/phobert-base.yaml) where you have it.",
+        "- Relations only inside a sentence, and only PERSON → POSITION.",
+        "",
+        "## Rebuild",
+        "```bash",
+        "canbo crossval --config train/configs/default.yaml --output_dir runs/cv-default",
+        "canbo train --config train/configs/default.yaml --output_dir runs/default",
+        "python -m train.release --run runs/default --crossval runs/cv-default",
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m train.release", description=__doc__.splitlines()[0])
+    p.add_argument("--run", type=Path, required=True, help="A finished training run folder.")
+    p.add_argument("--crossval", type=Path, default=None, help="The crossval run folder of the same recipe.")
+    p.add_argument("--target", type=Path, default=DEFAULT_MODEL_DIR, help="Where to install (default: the package).")
+    args = p.parse_args(argv)
+    print(f"released to {release(args.run, args.crossval, args.target)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
