@@ -18,16 +18,15 @@ before/after column.  Timings are wall-clock on a shared machine: expect a few %
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from eval.bench_machine import OtherLoad, cpu_busy, machine_info, wait_idle  # noqa: F401
 from eval.bench_work import MARKER, ROOT, STAGES, run_job
 
 DEFAULT_MODEL = ROOT / "model" / "default_model"
@@ -55,9 +54,11 @@ NOTES = [
     "speed and memory are those of the real model, outputs are meaningless; int8/bf16 error is not measured.",
     "underthesea-ner = underthesea.ner(sentence) on the same sentences (canbo's sentence split, not timed).",
     "Stage 'relations' includes the relation head's forward; 'forward' includes the tag head and log-softmax.",
-    "Rates are wall-clock; column 'busy' is the share of all cores other processes used just before the job.",
+    "Rates are wall-clock; column 'busy' is the share of all cores that other processes used during the job.",
 ]
-WAIT_HELP = "before each job, wait up to S seconds for other processes to leave the cores idle (0: don't)"
+WAIT_HELP = (
+    "wait up to S seconds in all for other processes to leave the cores idle before each job (0: don't)"
+)
 TARGETS = {"default_b32_sentences_per_s": 300, "vs_underthesea": 4.0, "cold_start_s": 3.0,
            "default_peak_rss_mb": 1024, "phobert_base_b32_sentences_per_s": 10}  # fmt: skip
 
@@ -102,31 +103,6 @@ def _env() -> dict:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-def cpu_busy(interval: float = 0.5) -> float | None:
-    """Fraction of all cores busy over ``interval`` (from /proc/stat): other work on a shared machine."""
-
-    def snap():
-        f = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-        v = [int(x) for x in f]
-        return sum(v), v[3] + v[4]  # total, idle + iowait
-
-    try:
-        (t0, i0), _, (t1, i1) = snap(), time.sleep(interval), snap()
-    except (OSError, IndexError, ValueError):
-        return None
-    return round(1 - (i1 - i0) / max(t1 - t0, 1), 3)
-
-
-def wait_idle(limit_s: float, busy_max: float = 0.15, progress=print) -> float | None:
-    """Wait (up to ``limit_s``) until other processes leave the cores alone; returns the last busy fraction."""
-    deadline, busy = time.monotonic() + limit_s, cpu_busy()
-    while busy is not None and busy > busy_max and time.monotonic() < deadline:
-        progress(f"[bench] machine {busy:.0%} busy with other work; waiting ...")
-        time.sleep(5)
-        busy = cpu_busy()
-    return busy
-
-
 def run_isolated(spec: dict, timeout: float = 3600) -> dict:
     """One job in a fresh interpreter; a failure becomes ``{"error": ...}`` instead of stopping the run."""
     cmd = [sys.executable, "-m", "eval.bench_work", json.dumps(spec)]
@@ -152,34 +128,6 @@ def cold_start(model: str, repeats: int = 3) -> dict:
         runs.append({"outside_s": outside, **json.loads(line)})
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     return {"median": med, "runs": runs, "python_startup_s": med["outside_s"] - med["inside_s"]}
-
-
-def machine_info() -> dict:
-    import torch
-    import transformers
-
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model_names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")]
-    meminfo = Path("/proc/meminfo").read_text().split() if Path("/proc/meminfo").exists() else []
-    try:
-        import underthesea
-
-        ut_version = underthesea.__version__
-    except ImportError:
-        ut_version = None
-    return {
-        "cpu": model_names[0] if model_names else platform.processor(),
-        "logical_cores": os.cpu_count(),
-        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "mem_total_gb": round(int(meminfo[1]) / 2**20, 1) if len(meminfo) > 1 else None,
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
-        "transformers": transformers.__version__,
-        "underthesea": ut_version,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    }
 
 
 def check_targets(runs: dict, cold: dict) -> list[dict]:
@@ -230,22 +178,22 @@ def format_table(report: dict, baseline: dict | None = None) -> str:
                f"{r['chars_per_s']:9.0f} {r['peak_rss_mb']:7.0f}")  # fmt: skip
         secs = r.get("seconds")
         row += "".join(f" {100 * secs[s] / r['total_s']:5.1f}%" if secs else f" {'':>6s}" for s in STAGES)
-        busy = r.get("machine_busy_before")
+        busy = r.get("other_load")
         row += f" {'?' if busy is None else format(busy, '4.0%')}"
         if baseline:
             old = baseline.get("runs", {}).get(name, {}).get("sentences_per_s")
             row += f"  {_f(old)}" + (f" ({r['sentences_per_s'] / old:.2f}x)" if old else "")
         lines.append(row)
-    busy = [r["machine_busy_before"] for r in runs.values() if r.get("machine_busy_before")]
-    if busy and max(busy) > 0.15:
-        lines.append(f"WARNING: other processes kept the cores up to {max(busy):.0%} busy before some jobs "
+    busy = [r["other_load"] for r in [*runs.values(), report["cold_start"]] if r.get("other_load")]
+    if busy and max(busy) > 0.1:
+        lines.append(f"WARNING: other processes used up to {max(busy):.0%} of the cores during some jobs "
                      "(column 'busy'): those numbers are pessimistic; rerun on an idle machine.")  # fmt: skip
     cold = report["cold_start"]
     if "median" in cold:
         c = cold["median"]
         lines += ["", f"cold start (median of {len(cold['runs'])}): {c['outside_s']:.2f} s from process start to first "
                   f"result = python {cold['python_startup_s']:.2f} + imports {c['import_s']:.2f} + load {c['load_s']:.2f}"
-                  f" + first predict {c['first_predict_s']:.2f}; peak RSS {c['peak_rss_mb']:.0f} MB"]  # fmt: skip
+                  f" + first predict {c['first_predict_s']:.2f}; peak RSS {c['peak_rss_mb']:.0f} MB; busy {_f(cold.get('other_load'), '.0%')}"]  # fmt: skip
     elif "error" in cold:
         lines += ["", "cold start: ERROR " + cold["error"][-200:]]
     tiny, base = runs.get("train/tiny", {}), runs.get("train/phobert-base", {})
@@ -266,18 +214,20 @@ def format_table(report: dict, baseline: dict | None = None) -> str:
 def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeats: int | None = None,
               progress=print, idle_wait_s: float = 0, **plan_kw) -> dict:  # fmt: skip
     """All jobs plus cold start -> the report dict (what goes into the JSON)."""
-    runs = {}
+    runs, deadline = {}, time.monotonic() + idle_wait_s  # one waiting budget for the whole run
     for name, spec in plan(model, quick=quick, **plan_kw):
-        busy = wait_idle(idle_wait_s, progress=progress) if idle_wait_s else cpu_busy()
+        wait_idle(max(0.0, deadline - time.monotonic()), progress=progress)
         progress(f"[bench] {name} ...")
         t = time.perf_counter()
-        runs[name] = run_isolated(spec) if isolate else run_job(spec)
-        runs[name].update(spec=spec, machine_busy_before=busy)
+        with OtherLoad() as load:
+            runs[name] = run_isolated(spec) if isolate else run_job(spec)
+        runs[name].update(spec=spec, other_load=load.share)
         progress(f"[bench] {name} done in {time.perf_counter() - t:.1f} s")
     repeats = cold_repeats if cold_repeats is not None else (1 if quick else 3)
-    if idle_wait_s:
-        wait_idle(idle_wait_s, progress=progress)
-    cold = cold_start(model, repeats) if repeats else {}
+    wait_idle(max(0.0, deadline - time.monotonic()), progress=progress)
+    with OtherLoad() as load:
+        cold = cold_start(model, repeats) if repeats else {}
+    cold["other_load"] = load.share
     report = {
         "machine": machine_info(),
         "settings": {"model": str(model), "quick": quick, "isolated_processes": isolate, "batches": list(BATCHES),

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.baselines import RuleBaseline
 from eval.evaluate import system_metrics
 from eval.gold_relations import relations_given_gold
 from eval.underthesea_ner import LABELS as UNDERTHESEA_LABELS
 from eval.underthesea_ner import load_underthesea
+from model.rules import RuleBaseline
 from model.schema import Document
 
 log = logging.getLogger("canbo.eval")

@@ -35,6 +35,8 @@ class CanboConfig(PretrainedConfig):
         relation_loss_weight: float = 1.0,
         relation_threshold: float = 0.5,
         max_tokens: int = 256,
+        rule_features: bool = False,
+        rule_feature_dropout: float = 0.2,
         **kwargs: Any,
     ):
         self.backbone_config = backbone_config or {}
@@ -47,6 +49,8 @@ class CanboConfig(PretrainedConfig):
         self.relation_loss_weight = relation_loss_weight
         self.relation_threshold = relation_threshold
         self.max_tokens = max_tokens
+        self.rule_features = rule_features
+        self.rule_feature_dropout = rule_feature_dropout
         tags = bio_tags(tuple(self.entity_labels))
         kwargs["id2label"] = dict(enumerate(tags))
         kwargs["label2id"] = {t: i for i, t in enumerate(tags)}
@@ -78,6 +82,8 @@ class CanboModel(PreTrainedModel):
         hidden, head = self.encoder.config.hidden_size, config.head_hidden_size
         self.dropout = nn.Dropout(config.head_dropout)
         self.tagger = nn.Linear(hidden, len(config.id2label))
+        # rule tags as input: one row per BIO tag plus a last "no information" row
+        self.rule_embedding = nn.Embedding(len(config.id2label) + 1, hidden) if config.rule_features else None
         self.width_embedding = nn.Embedding(config.width_buckets, 32)
         self.span_proj = nn.Linear(3 * hidden + 32, head)
         self.distance_embedding = nn.Embedding(2 * config.distance_buckets, 32)
@@ -99,11 +105,21 @@ class CanboModel(PreTrainedModel):
 
     # ------------------------------------------------------------- pieces
 
-    def word_vectors(self, input_ids, attention_mask, word_starts) -> torch.Tensor:
-        """``[batch, words, hidden]``: first-subword vectors (padding words point at token 0)."""
+    def word_vectors(self, input_ids, attention_mask, word_starts, rule_tags=None) -> torch.Tensor:
+        """``[batch, words, hidden]``: first-subword vectors (padding words point at token 0),
+        plus the embedding of each word's rule tag when the model uses rule features."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         index = word_starts.clamp(min=0).unsqueeze(-1).expand(-1, -1, hidden.size(-1))
-        return torch.gather(hidden, 1, index)
+        words = torch.gather(hidden, 1, index)
+        if self.rule_embedding is not None:
+            none = self.rule_embedding.num_embeddings - 1
+            tags = rule_tags if rule_tags is not None else torch.full_like(word_starts, none)
+            tags = torch.where(tags < 0, torch.full_like(tags, none), tags)
+            if self.training and self.config.rule_feature_dropout > 0:
+                drop = torch.rand(tags.shape, device=tags.device) < self.config.rule_feature_dropout
+                tags = torch.where(drop, torch.full_like(tags, none), tags)
+            words = words + self.rule_embedding(tags)
+        return words
 
     def tag_logits(self, words: torch.Tensor) -> torch.Tensor:
         return self.tagger(self.dropout(words))
@@ -147,9 +163,10 @@ class CanboModel(PreTrainedModel):
         spans: torch.Tensor | None = None,
         pairs: torch.Tensor | None = None,
         pair_labels: torch.Tensor | None = None,
+        rule_tags: torch.Tensor | None = None,
         **_: Any,
     ) -> dict[str, torch.Tensor]:
-        words = self.word_vectors(input_ids, attention_mask, word_starts)
+        words = self.word_vectors(input_ids, attention_mask, word_starts, rule_tags)
         logits = self.tag_logits(words)
         out: dict[str, torch.Tensor] = {"tag_logits": logits}
         if spans is not None and pairs is not None and pairs.numel() > 0:

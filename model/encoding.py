@@ -36,6 +36,7 @@ class Window:
     first_word: int  # sentence index of the window's first word
     own_start: int  # sentence word indices [own_start, own_end) take their output from here
     own_end: int
+    rule_tags: list[int] | None = None  # per word of the window, when the model uses rule features
 
 
 class WordEncoder:
@@ -62,7 +63,7 @@ class WordEncoder:
                 self._cache[word] = ids
         return ids
 
-    def encode(self, text: str, words: Sequence[Span]) -> list[Window]:
+    def encode(self, text: str, words: Sequence[Span], rule_tags: Sequence[int] | None = None) -> list[Window]:
         """Windows covering all ``words`` (spans into ``text``); never truncates silently."""
         pieces = [self.pieces(text[w.start : w.end]) for w in words]
         body = self.max_length - 2
@@ -75,7 +76,8 @@ class WordEncoder:
                 starts.append(len(ids))
                 ids.extend(p)
             ids.append(self.eos)
-            windows.append(Window(ids, starts, a, own_a, own_b))
+            tags = list(rule_tags[a:b]) if rule_tags is not None else None
+            windows.append(Window(ids, starts, a, own_a, own_b, tags))
         return windows
 
 

@@ -17,6 +17,7 @@ import torch
 
 from model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
 from model.encoding import Window, WordEncoder, char_span, gold_word_spans
+from model.features import rule_word_tags
 from model.hub import ModelUnavailableError, resolve_model_path
 from model.schema import Document, Entity, Relation
 from model.text import Span, refine_at_boundaries, segment_words, split_sentences
@@ -84,7 +85,8 @@ class Pipeline:
             words = segment_words(d.text, tokenizer=self.segmenter)
             words, _ = refine_at_boundaries(words, d.text, [x for e in d.entities for x in (e.start, e.end)])
             if words and d.entities:
-                sent = _Sentence(len(out) - 1, words, self.encoder.encode(d.text, words))
+                tags = self._rule_tags(d.text, Span(0, len(d.text)), words)
+                sent = _Sentence(len(out) - 1, words, self.encoder.encode(d.text, words, tags))
                 sent.spans = gold_word_spans(d, words)
                 todo.append(sent)
         self._encode(todo, batch_size, progress=False)
@@ -103,10 +105,15 @@ class Pipeline:
             for sent in sents:
                 words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter)
                 if words:
-                    out.append(_Sentence(i, words, self.encoder.encode(text, words)))
+                    out.append(_Sentence(i, words, self.encoder.encode(text, words, self._rule_tags(text, sent, words))))
         return out
 
     # ----------------------------------------------------------- stages
+
+    def _rule_tags(self, text: str, sent: Span, words: list[Span]) -> list[int] | None:
+        if not self.config.rule_features:
+            return None
+        return rule_word_tags(text, sent.start, sent.end, words, self.config.label2id)
 
     @torch.inference_mode()
     def _encode(self, sentences: list[_Sentence], batch_size: int, progress: bool) -> None:
@@ -120,8 +127,8 @@ class Pipeline:
             batches = tqdm(batches, desc="encoding", unit="batch")
         for b in batches:
             chunk = items[b : b + batch_size]
-            ids, mask, starts = pad_windows([s.windows[k] for s, k in chunk], self.encoder.pad)
-            vecs = self.model.word_vectors(ids, mask, starts)
+            ids, mask, starts, rules = pad_windows([s.windows[k] for s, k in chunk], self.encoder.pad)
+            vecs = self.model.word_vectors(ids, mask, starts, rules)
             logp = torch.log_softmax(self.model.tag_logits(vecs), -1)
             for row, (s, k) in enumerate(chunk):
                 n = len(s.windows[k].word_starts)
@@ -175,14 +182,16 @@ class Pipeline:
         return doc
 
 
-def pad_windows(windows: Sequence[Window], pad_id: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Batch tensors (input_ids, attention_mask, word_starts) for windows; word_starts padded with -1."""
+def pad_windows(windows: Sequence[Window], pad_id: int):
+    """Batch tensors (input_ids, attention_mask, word_starts, rule_tags or None) for windows;
+    word_starts and rule_tags padded with -1."""
     ids = _pad_int([w.input_ids for w in windows], 0, pad_id)
     mask = (ids != pad_id).long()
     for row, w in enumerate(windows):  # a pad id inside a window is still a real token
         mask[row, : len(w.input_ids)] = 1
     starts = _pad_int([w.word_starts for w in windows], 0, -1)
-    return ids, mask, starts
+    rules = _pad_int([w.rule_tags for w in windows], 0, -1) if windows and windows[0].rule_tags is not None else None
+    return ids, mask, starts, rules
 
 
 def _pad_int(rows: Sequence[Sequence], width: int, value: int = -1) -> torch.Tensor:
@@ -213,8 +222,9 @@ def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(f"'{folder}' is not a canbo model folder (no config.json).")
-    quiet = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # load reports are for developers, not for predict's users
+    quiet, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()  # load reports and bars are for developers, not for predict's users
+    hf_logging.disable_progress_bar()
     try:
         model = CanboModel.from_pretrained(folder)
         tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -222,4 +232,6 @@ def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[
         raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}") from exc
     finally:
         hf_logging.set_verbosity(quiet)
+        if bars:
+            hf_logging.enable_progress_bar()
     return Pipeline(model, tokenizer, segmenter=segmenter)

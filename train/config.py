@@ -55,6 +55,9 @@ class ModelConfig:
     head_hidden_size: int = field(default=256, metadata={"help": "Width of the span/relation head."})
     head_dropout: float = field(default=0.1, metadata={"help": "Dropout in the heads."})
     relation_loss_weight: float = field(default=1.0, metadata={"help": "Weight of the relation loss."})
+    rule_features: bool = field(
+        default=False, metadata={"help": "Feed the rule/gazetteer tags of each word to the model as an extra input."}
+    )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
     tiny_hidden_size: int = field(default=128, metadata={"help": "'tiny' backbone: hidden size."})
     tiny_layers: int = field(default=2, metadata={"help": "'tiny' backbone: transformer layers."})

@@ -15,6 +15,7 @@ import torch
 
 from model.decode import relation_candidates, spans_to_tags
 from model.encoding import WordEncoder, gold_word_spans
+from model.features import rule_word_tags
 from model.schema import Document
 from model.text import refine_at_boundaries, segment_words
 
@@ -34,7 +35,12 @@ class AlignmentReport:
 
 
 def document_features(
-    doc: Document, encoder: WordEncoder, tags: Sequence[str], signature: tuple[str, str], report: AlignmentReport
+    doc: Document,
+    encoder: WordEncoder,
+    tags: Sequence[str],
+    signature: tuple[str, str],
+    report: AlignmentReport,
+    rule_features: bool = False,
 ) -> list[dict[str, Any]]:
     """Features of one gold sentence: one dict per encoder window."""
     words = segment_words(doc.text)
@@ -49,8 +55,9 @@ def document_features(
     tag_ids = {t: i for i, t in enumerate(tags)}
     word_tags = [tag_ids[t] for t in spans_to_tags(spans, len(words))]
     gold_pairs = {(r.head, r.tail) for r in doc.relations}
+    rules = rule_word_tags(doc.text, 0, len(doc.text), words, tag_ids) if rule_features else None
     feats = []
-    for w in encoder.encode(doc.text, words):
+    for w in encoder.encode(doc.text, words, rules):
         a, b = w.first_word, w.first_word + len(w.word_starts)
         inside = [k for k, s in enumerate(spans) if a <= s.start and s.end < b and s.label in signature]
         local = [(spans[k].start - a, spans[k].end - a) for k in inside]
@@ -65,10 +72,14 @@ def document_features(
                 "pair_labels": [int((inside[h], inside[t]) in gold_pairs) for h, t in pairs],
             }
         )
+        if w.rule_tags is not None:
+            feats[-1]["rule_tags"] = w.rule_tags
     return feats
 
 
-def build_features(docs: Sequence[Document], encoder: WordEncoder, tags, signature, progress: bool = False):
+def build_features(
+    docs: Sequence[Document], encoder: WordEncoder, tags, signature, progress: bool = False, rule_features: bool = False
+):
     """Features of all documents plus the alignment report."""
     report = AlignmentReport()
     it = docs
@@ -76,7 +87,7 @@ def build_features(docs: Sequence[Document], encoder: WordEncoder, tags, signatu
         from tqdm.auto import tqdm
 
         it = tqdm(docs, desc="features", unit="sent")
-    feats = [f for d in it for f in document_features(d, encoder, tags, signature, report)]
+    feats = [f for d in it for f in document_features(d, encoder, tags, signature, report, rule_features)]
     return feats, report
 
 
@@ -101,11 +112,15 @@ class Collator:
             "pairs": torch.full((size, n_pair, 2), -1, dtype=torch.long),
             "pair_labels": torch.full((size, n_pair), -100, dtype=torch.long),
         }
+        if "rule_tags" in batch[0]:
+            out["rule_tags"] = torch.full((size, n_word), -1, dtype=torch.long)
         for i, f in enumerate(batch):
             out["input_ids"][i, : len(f["input_ids"])] = torch.tensor(f["input_ids"])
             out["attention_mask"][i, : len(f["input_ids"])] = 1
             out["word_starts"][i, : len(f["word_starts"])] = torch.tensor(f["word_starts"])
             out["tag_labels"][i, : len(f["tag_labels"])] = torch.tensor(f["tag_labels"])
+            if "rule_tags" in f:
+                out["rule_tags"][i, : len(f["rule_tags"])] = torch.tensor(f["rule_tags"])
             if f["spans"]:
                 out["spans"][i, : len(f["spans"])] = torch.tensor(f["spans"])
             if f["pairs"]:

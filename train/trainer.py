@@ -93,6 +93,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         relation_loss_weight=model_cfg.relation_loss_weight,
         relation_threshold=model_cfg.relation_threshold,
         max_tokens=model_cfg.max_length,
+        rule_features=model_cfg.rule_features,
         backbone_name=model_cfg.backbone,
     )
     torch.manual_seed(seed)
@@ -172,8 +173,9 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     with args.main_process_first(desc="building the model"):  # rank 0 builds the tiny backbone first
         model, tokenizer = build_model(model_cfg, train_docs, out, train_cfg.seed)
     enc = WordEncoder(tokenizer, max_length=model_cfg.max_length)
+    rules = model.config.rule_features
     feats, report = build_features(
-        train_docs, enc, model.config.tags, model.config.relation_signature, progress=train_cfg.progress
+        train_docs, enc, model.config.tags, model.config.relation_signature, train_cfg.progress, rules
     )
     log.info("alignment: %s", report.summary())
     stop_early = has_dev and train_cfg.select_best and train_cfg.early_stopping_patience > 0
@@ -183,7 +185,7 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         args=args,
         train_dataset=Dataset.from_list(feats),
         # evaluation decodes dev_docs itself; the features only satisfy the Trainer's checks
-        eval_dataset=Dataset.from_list(build_features(dev_docs, enc, model.config.tags, model.config.relation_signature)[0])
+        eval_dataset=Dataset.from_list(build_features(dev_docs, enc, model.config.tags, model.config.relation_signature, False, rules)[0])
         if has_dev
         else None,
         data_collator=Collator(tokenizer.pad_token_id),

@@ -1,4 +1,7 @@
-"""Rule and gazetteer baseline for the five entity types and HAS_POSITION.
+"""Rules and gazetteers for the five entity types and HAS_POSITION.
+
+Used twice: as the baseline beside every model score (eval reports), and as
+input features of the model (``model.features``), which learns when to trust them.
 
 Rules run per sentence on a normalised copy of the input (NFC, modern tone
 placement "ủy"/"hòa", one character per input cluster) and spans are mapped

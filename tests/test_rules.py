@@ -7,8 +7,8 @@ from itertools import pairwise
 
 import pytest
 
-from eval.baselines import RuleBaseline, normalise
 from model.labels import ENTITY_LABELS, RELATION_SIGNATURES
+from model.rules import RuleBaseline, normalise
 
 
 @pytest.fixture(scope="module")
