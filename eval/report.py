@@ -212,11 +212,9 @@ def _learning_section(res: dict[str, Any]) -> list:
         last = c["points"][-1]["epoch"]
         rows.append([art, c["configured_epochs"], last, c["best_epoch"] if c["best_epoch"] is not None else "—"])
     return [("h", 2, "Learning curves"),
-            ("p", "Dev-set strict F1 per epoch of each fold, where dev is the held-out article. The same article also "
-                  "drives early stopping and best-checkpoint selection, so cross-validation scores are slightly "
-                  "optimistic. The history is read from the newest `trainer_state.json` on disk: when only the "
-                  "selected checkpoint is kept, it ends at that checkpoint even if training ran longer. Folds without gold "
-                  "relations have no relation curve."),
+            ("p", "Strict F1 on the held-out article after each epoch of each fold (recorded for this plot only: "
+                  "no early stopping or checkpoint selection uses it; the fold's score is its last epoch). "
+                  "Folds without gold relations have no relation curve."),
             ("table", ["fold", "configured epochs", "last epoch on disk", "selected epoch"], rows),
             ("img", plot, "learning curves")]
 

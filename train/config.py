@@ -58,6 +58,9 @@ class ModelConfig:
     rule_features: bool = field(
         default=False, metadata={"help": "Feed the rule/gazetteer tags of each word to the model as an extra input."}
     )
+    rule_feature_dropout: float = field(
+        default=0.2, metadata={"help": "Training-time probability of hiding a word's rule tag (0: never)."}
+    )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
     tiny_hidden_size: int = field(default=128, metadata={"help": "'tiny' backbone: hidden size."})
     tiny_layers: int = field(default=2, metadata={"help": "'tiny' backbone: transformer layers."})

@@ -94,6 +94,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         relation_threshold=model_cfg.relation_threshold,
         max_tokens=model_cfg.max_length,
         rule_features=model_cfg.rule_features,
+        rule_feature_dropout=model_cfg.rule_feature_dropout,
         backbone_name=model_cfg.backbone,
     )
     torch.manual_seed(seed)
