@@ -1,0 +1,93 @@
+"""Word lists and METRIC patterns of the rule extractor (``model.rules``).
+
+Facts of the domain (office titles, organ names, administrative unit words,
+provinces, common surnames, units and counted nouns), kept apart from the
+matching logic so they can be extended without touching it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _table(spec: str) -> dict[str, list[tuple[str, ...]]]:
+    """Phrase table from "a b|c|...": first word -> phrases as word tuples, longest first."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for words in sorted((tuple(p.lower().split()) for p in spec.split("|")), key=len, reverse=True):
+        table.setdefault(words[0], []).append(words)
+    return table
+
+
+TITLES = _table(
+    "bí thư|phó bí thư|tổng bí thư|chủ tịch|phó chủ tịch|chủ tịch nước|ủy viên|thành ủy viên|tỉnh ủy viên"
+    "|huyện ủy viên|quận ủy viên|thị ủy viên|đảng ủy viên|trưởng ban|phó trưởng ban|phó ban|trưởng phòng"
+    "|phó trưởng phòng|phó phòng|giám đốc|phó giám đốc|tổng giám đốc|hiệu trưởng|phó hiệu trưởng"
+    "|trưởng thôn|phó trưởng thôn|trưởng bản|trưởng ấp|trưởng khu|tổ trưởng|chánh văn phòng"
+    "|phó chánh văn phòng|chánh án|phó chánh án|chánh thanh tra|viện trưởng|phó viện trưởng|bộ trưởng"
+    "|thứ trưởng|thủ tướng|phó thủ tướng|chủ nhiệm|phó chủ nhiệm|trưởng công an|phó trưởng công an"
+    "|chỉ huy trưởng|chính trị viên|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng"
+)
+TITLE_MODS = _table("thường trực")
+ELLIPTIC = {"bí thư", "phó bí thư", "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc"}
+SUBS = _table(  # bodies that may be followed by their parent body
+    "ban thường vụ|ban chấp hành|bch|btv|thường trực|ủy ban kiểm tra|văn phòng|ban chỉ đạo"
+)
+TOPS = _table(
+    "huyện ủy|thành ủy|tỉnh ủy|quận ủy|thị ủy|đảng ủy|đảng bộ|chi bộ|đảng|đảng cộng sản việt nam|hđnd|ubnd"
+    "|hội đồng nhân dân|ủy ban nhân dân|mttq|ủy ban mttq|mặt trận tổ quốc|ủy ban mặt trận tổ quốc"
+    "|quốc hội|chính phủ|trung ương|trung ương đảng|huyện đoàn|thành đoàn|tỉnh đoàn|công an"
+)
+HEADS = _table(  # a body word that needs a capitalised name after it
+    "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
+    "|ngân hàng|hợp tác xã|ủy ban"
+)
+ADMIN = _table("huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố")
+FACILITY = _table("đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị")
+HONORIFICS = _table("đồng chí|ông|bà")
+PLACES = _table(
+    "Việt Nam|Hà Nội|Hải Phòng|Đà Nẵng|Cần Thơ|Hồ Chí Minh|Huế|Thừa Thiên Huế|An Giang|Bà Rịa|Vũng Tàu"
+    "|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|Bình Phước|Bình Thuận|Cà Mau"
+    "|Cao Bằng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|Hà Nam|Hà Tĩnh|Hải Dương"
+    "|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai"
+    "|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi"
+    "|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Tiền Giang"
+    "|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái"
+)
+EPONYMS = {("hồ", "chí", "minh")}  # a person's name unless a unit word ("TP") precedes it
+SURNAMES = set(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Tạ Đinh Mai Trịnh Lương"
+    " Đào Đoàn Vương Trương Cao Lâm Hà Chu Tô Lưu Quách Thái Triệu Kiều Khúc Phùng Mạc Tăng Lại".split()
+)
+
+# ---------------------------------------------------------------- METRIC regexes
+
+
+def _alt(spec: str) -> str:
+    """Regex alternation of "a|b c|..." with the longest alternatives first."""
+    items = sorted({s.strip() for s in spec.split("|") if s.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in items)
+
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_UNITS = _alt(
+    "%|tỷ đồng|triệu đồng|nghìn đồng|ngàn đồng|nghìn tỷ đồng|tỷ USD|triệu USD|USD|đồng|tỷ|triệu|ha|héc-ta"
+    "|hecta|km2|km|m2|m3|tấn|tạ|kg|lít|lần|MW|kWh"
+)
+_PER = _alt("người|năm|ha|kg|tấn|tháng|ngày|hộ|lao động|m2|sào|lít")
+_COUNTED = _alt(
+    "hộ dân|hộ nghèo|hộ cận nghèo|hộ gia đình|hộ|đảng viên|chỉ tiêu|tiêu chí|nhiệm vụ trọng tâm|nhiệm vụ"
+    "|nội dung|xã|phường|thị trấn|thôn|xóm|tổ dân phố|trường học|trường|công trình|dự án|doanh nghiệp"
+    "|hợp tác xã|sản phẩm|lao động|người|học sinh|sinh viên|cán bộ|hội viên|đoàn viên|chi bộ"
+    "|tổ chức cơ sở đảng|đồng chí|mô hình|tuyến đường|căn nhà|ngôi nhà|nhà|cơ sở|lượt|vụ|trường hợp"
+    "|giải pháp|văn bản|hồ sơ|đơn vị|cơ quan|đại biểu|thành viên|cuộc|lớp|phòng học|gia đình|thủ tục"
+    "|đơn thư|tài khoản|con|cây|bệnh nhân|việc làm"
+)
+_LEFT = r"(?<![\w.,/])(?<!\w-)"
+QUANTITY = re.compile(
+    rf"{_LEFT}(?P<num>{_NUM}(?:\s*(?:-|–|đến|tới)\s*{_NUM})?)"
+    rf"(?:\s(?:{_COUNTED})|\s?(?:{_UNITS})(?:\s?/\s?(?:{_PER}))*)(?!\w)",
+    re.IGNORECASE,
+)
+FRACTION = re.compile(rf"{_LEFT}(?P<a>\d+)/(?P<b>\d+)(?![\w/]|[.,]\d)(?P<noun>\s(?:{_COUNTED})(?!\w))?", re.I)
+NOT_QUANTITY_AFTER = {"năm", "tháng", "ngày", "thứ", "số", "khóa", "kỳ", "đợt", "lần", "đoạn"}
+YEAR = re.compile(r"(?:19|20)\d\d")
