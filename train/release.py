@@ -29,7 +29,7 @@ SHIPPED = (
 )
 
 
-def release(run: Path, crossval: Path | None, target: Path = DEFAULT_MODEL_DIR) -> Path:
+def release(run: Path, crossval: Path | None, target: Path = DEFAULT_MODEL_DIR, heldout: Path | None = None) -> Path:
     if not (run / "config.json").is_file():
         raise FileNotFoundError(f"{run} has no config.json: train it first")
     if target.exists():
@@ -39,7 +39,8 @@ def release(run: Path, crossval: Path | None, target: Path = DEFAULT_MODEL_DIR) 
         if (run / name).is_file():
             shutil.copy2(run / name, target / name)
     cv = json.loads((crossval / "crossval.json").read_text()) if crossval else None
-    (target / "MODEL_CARD.md").write_text(model_card(target, cv), encoding="utf-8")
+    held = json.loads((heldout / "metrics.json").read_text()) if heldout else None
+    (target / "MODEL_CARD.md").write_text(model_card(target, cv, held), encoding="utf-8")
     return target
 
 
@@ -52,7 +53,7 @@ def _fmt(stat: dict | None) -> str:
     )
 
 
-def model_card(target: Path, cv: dict | None) -> str:
+def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> str:
     cfg = json.loads((target / "train_config.json").read_text())
     info = json.loads((target / "run_info.json").read_text())
     mcfg = json.loads((target / "config.json").read_text())
@@ -70,6 +71,12 @@ def model_card(target: Path, cv: dict | None) -> str:
         "Face Hub, and so `vinai/phobert-base`, is out of reach where it was built).",
         "- Heads: BIO tagger with constrained Viterbi decoding; HAS_POSITION pair scorer over span vectors, "
         "the words between them and their distance.",
+        *(
+            ["- Extra input: the tag the rule/gazetteer extractor (`model/rules.py`) gives each word, as a learned "
+             f"embedding added to the word vector (hidden during training with p={mcfg.get('rule_feature_dropout')})."]
+            if mcfg.get("rule_features")
+            else []
+        ),
         f"- Files: {size:.1f} MB, safetensors.",
         "",
         "## Data",
@@ -106,6 +113,22 @@ def model_card(target: Path, cv: dict | None) -> str:
         lines += ["", "The full report with baselines and errors: `eval/reports/default/report.md`."]
     else:
         lines.append("\nNot measured for this build.")
+    if heldout:
+        rule = heldout.get("baselines", {}).get("rule", {})
+        lines += [
+            "",
+            "## Held-out pages (`data/heldout/`: three regions and layouts nobody tuned on)",
+            "",
+            "| system | entity F1 | macro F1 | HAS_POSITION F1 |",
+            "|---|---|---|---|",
+            f"| this model | {heldout['ents_f']:.3f} | {heldout['ents_macro_f']:.3f} | {heldout['rel_f']:.3f} |",
+        ]
+        if rule:
+            lines.append(
+                f"| rule/gazetteer baseline | {rule.get('ents_f', 0):.3f} | {rule.get('ents_macro_f', 0):.3f} | "
+                f"{rule.get('rel_f', 0):.3f} |"
+            )
+        lines += ["", "Report: `eval/reports/default-heldout/report.md`."]
     lines += [
         "",
         "## Limits",
@@ -117,9 +140,7 @@ def model_card(target: Path, cv: dict | None) -> str:
         "",
         "## Rebuild",
         "```bash",
-        "canbo crossval --config train/configs/default.yaml --output_dir runs/cv-default",
-        "canbo train --config train/configs/default.yaml --output_dir runs/default",
-        "python -m train.release --run runs/default --crossval runs/cv-default",
+        "bash eval/reports/make_default.sh   # all of it: crossval, train, release, both reports",
         "```",
     ]
     return "\n".join(lines) + "\n"
@@ -129,9 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m train.release", description=__doc__.splitlines()[0])
     p.add_argument("--run", type=Path, required=True, help="A finished training run folder.")
     p.add_argument("--crossval", type=Path, default=None, help="The crossval run folder of the same recipe.")
+    p.add_argument("--heldout", type=Path, default=None, help="A `canbo eval` report folder on data/heldout.")
     p.add_argument("--target", type=Path, default=DEFAULT_MODEL_DIR, help="Where to install (default: the package).")
     args = p.parse_args(argv)
-    print(f"released to {release(args.run, args.crossval, args.target)}")
+    print(f"released to {release(args.run, args.crossval, args.target, args.heldout)}")
     return 0
 
 
