@@ -137,7 +137,10 @@ def test_flat_metrics_keys():
     gold = [doc(NAME, TITLE, rels=((0, 1),))]
     pred = [doc(NAME, rels=())]
     flat = flat_metrics(score_entities(gold, pred), score_relations(gold, pred))
-    assert set(flat) == {"ents_p", "ents_r", "ents_f", "ents_macro_f", "ents_per_type", "rel_p", "rel_r", "rel_f"}
+    assert set(flat) == {
+        "ents_p", "ents_r", "ents_f", "ents_macro_f", "ents_per_type", "rel_p", "rel_r", "rel_f", "rel_support"
+    }
+    assert flat["rel_support"] == 1
     assert flat["ents_p"] == 1.0 and flat["ents_r"] == 0.5
     assert flat["ents_per_type"]["POSITION"] == {"p": 0.0, "r": 0.0, "f": 0.0, "support": 1}
     assert flat["rel_f"] == 0.0

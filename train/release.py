@@ -133,7 +133,7 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         "",
         "## Limits",
         "- Four gold articles from four districts of the north: expect lower scores on other regions, genres and "
-        "layouts; the rule baseline in `eval/baselines.py` is beside it in every report.",
+        "layouts; the rule baseline in `model/rules.py` is beside it in every report (on the held-out pages it still beats the model on entities).",
         "- No pre-trained language knowledge: names and organs unlike those in the gold and template data are "
         "missed more often. Fine-tune `vinai/phobert-base` (train/configs/phobert-base.yaml) where you have it.",
         "- Relations only inside a sentence, and only PERSON → POSITION.",
