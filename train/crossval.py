@@ -30,7 +30,7 @@ def articles(data: DataConfig) -> list[str]:
 
 
 def summarize(per_fold: dict[str, dict[str, float]], keys=("ents_f", "ents_macro_f", "rel_f")) -> dict[str, Any]:
-    """Mean, standard deviation, min and max over folds for each key.
+    """Mean, sample standard deviation (n - 1), min and max over folds for each key.
 
     Relation scores are averaged only over folds whose held-out article has gold
     relations: on an article without any, F1 is 0 whatever the model does.
@@ -43,7 +43,7 @@ def summarize(per_fold: dict[str, dict[str, float]], keys=("ents_f", "ents_macro
             out[k] = {
                 "folds": len(vals),
                 "mean": statistics.fmean(vals),
-                "std": statistics.pstdev(vals) if len(vals) > 1 else 0.0,
+                "std": statistics.stdev(vals) if len(vals) > 1 else 0.0,  # sample std (n - 1), as in the report
                 "min": min(vals),
                 "max": max(vals),
             }
