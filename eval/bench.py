@@ -9,7 +9,7 @@ Measures, each configuration in a fresh process (so peak RSS is its own):
   and a randomly initialised phobert-base-shaped model at batch sizes 1, 8 and 32;
 * underthesea's own NER pipeline on the same sentences, as the reference;
 * cold start (process start to first result, timed from outside) and peak RSS;
-* training cost: seconds/epoch of the tiny config, seconds/100 steps of the phobert-base shape.
+* training cost: seconds/epoch of the tiny and default recipes, seconds/100 steps of the phobert-base shape.
 
 Prints a table and writes JSON with the machine it ran on.  ``--baseline OLD.json`` adds a
 before/after column.  Timings are wall-clock on a shared machine: expect a few % of noise.
@@ -45,8 +45,8 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_predict_s": t3 
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 NOTES = [
-    "End-to-end = the stages of Pipeline.predict_batch run one after another with a clock between them "
-    "(eval.bench_work.staged_run); default-model runs also time predict_batch itself (predict_batch_s).",
+    "End-to-end = one Pipeline.predict_batch call over the whole corpus, with a clock around each stage function "
+    "(eval.bench_work.staged_run); default-model runs repeat the call without clocks (unclocked_s).",
     "Each configuration runs in a fresh process after a warm-up on one article (underthesea and torch loaded); "
     "the subword cache is cleared before timing, so the first copy of the corpus pays for tokenization.",
     "The corpus repeats 4 articles: caches (subwords) hit more often than on 3120 distinct sentences.",
@@ -82,6 +82,7 @@ def plan(
         base["backbone"] = base_backbone
     default = {"job": "pipeline", "model": "default", "path": model, "copies": copies, "check": True, **raw}
     jobs = [(f"default/b{b}", {**default, "batch": b}) for b in batches]
+    jobs.append((f"default/b{max(batches)}/1thread", {**default, "batch": max(batches), "threads": 1}))
     jobs += [(f"phobert-base/b{b}", {**base, "batch": b}) for b in batches]
     if reduced_precision:
         big = max(batches)
@@ -91,7 +92,9 @@ def plan(
     if underthesea:
         jobs.append(("underthesea-ner", {"job": "underthesea", "copies": 1 if quick else 5, **raw}))
     if train:
-        jobs.append(("train/tiny", {"job": "train_tiny", "epochs": 1 if quick else 2}))
+        for recipe, epochs in (("tiny", 1 if quick else 2), ("default", 1)):  # default: 2154 sentences
+            jobs.append((f"train/{recipe}", {"job": "train_config", "config": f"train/configs/{recipe}.yaml",
+                                             "epochs": epochs}))  # fmt: skip
         train_base = {"job": "train_base", "steps": 2 if quick else 8}
         if base_backbone:
             train_base["backbone"] = base_backbone
@@ -162,7 +165,8 @@ def _f(x, spec=".1f") -> str:
 
 def format_table(report: dict, baseline: dict | None = None) -> str:
     runs, m = report["runs"], report["machine"]
-    lines = [f"canbo bench  {m['date']}  {m['cpu']}  cores={m['usable_cores']}  torch {m['torch']} "
+    flags = "/".join(m.get("cpu_flags", []))
+    lines = [f"canbo bench  {m['date']}  {m['cpu']} ({flags})  cores={m['usable_cores']}  torch {m['torch']} "
              f"threads={m['torch_threads']}  python {m['python']}", f"model: {report['settings']['model']}", ""]  # fmt: skip
     head = f"{'config':24s} {'sent':>5s} {'sent/s':>8s} {'words/s':>8s} {'chars/s':>9s} {'RSS MB':>7s}"
     head += "".join(f" {s[:6]:>6s}" for s in STAGES) + " busy" + ("  before" if baseline else "")
@@ -196,10 +200,12 @@ def format_table(report: dict, baseline: dict | None = None) -> str:
                   f" + first predict {c['first_predict_s']:.2f}; peak RSS {c['peak_rss_mb']:.0f} MB; busy {_f(cold.get('other_load'), '.0%')}"]  # fmt: skip
     elif "error" in cold:
         lines += ["", "cold start: ERROR " + cold["error"][-200:]]
-    tiny, base = runs.get("train/tiny", {}), runs.get("train/phobert-base", {})
-    if "s_per_epoch" in tiny:
-        lines.append(f"training, tiny config: {tiny['s_per_epoch']:.2f} s/epoch ({tiny['examples']} windows, "
-                     f"{tiny['steps'] // tiny['epochs']} steps/epoch; train_runtime over {tiny['epochs']} epochs)")  # fmt: skip
+    for recipe in ("tiny", "default"):
+        r = runs.get(f"train/{recipe}", {})
+        if "s_per_epoch" in r:
+            lines.append(f"training, {recipe} config: {r['s_per_epoch']:.2f} s/epoch ({r['examples']} windows, "
+                         f"{r['steps'] // r['epochs']} steps/epoch; train_runtime over {r['epochs']} epochs)")  # fmt: skip
+    base = runs.get("train/phobert-base", {})
     if "s_per_100_steps" in base:
         lines.append(f"training, phobert-base shape: {base['s_per_100_steps']:.0f} s/100 steps (batch {base['batch']} x "
                      f"{base['tokens']} tokens, fwd+bwd+AdamW; mean of {base['timed_steps']} steps x 100); "
@@ -225,7 +231,9 @@ def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeat
             result.update(spec=spec, other_load=load.share, attempt=attempt + 1)
             if name not in runs or (load.share or 0) < (runs[name]["other_load"] or 0):
                 runs[name] = result
-            progress(f"[bench] {name} done in {time.perf_counter() - t:.1f} s (others used {_f(load.share, '.0%')})")
+            progress(
+                f"[bench] {name} done in {time.perf_counter() - t:.1f} s (others used {_f(load.share, '.0%')})"
+            )
             if (load.share or 0) <= 0.1 or "error" in result:
                 break
     repeats = cold_repeats if cold_repeats is not None else (1 if quick else 3)
@@ -258,8 +266,9 @@ def main(argv: list[str] | None = None) -> dict:
     model = args.model or str(DEFAULT_MODEL)
     if not (Path(model) / "config.json").is_file():
         ap.error(f"no canbo model at {model}; pass --model PATH (e.g. a folder from `canbo train`)")
+    model = Path(model).resolve()
     report = run_bench(
-        str(Path(model).resolve()),
+        str(model.relative_to(ROOT) if model.is_relative_to(ROOT) else model),  # jobs run with cwd=ROOT
         quick=args.quick,
         train=not args.no_train,
         reduced_precision=not args.no_reduced,

@@ -77,8 +77,10 @@ def machine_info() -> dict:
         ut_version = underthesea.__version__
     except ImportError:
         ut_version = None
+    flags = next((ln.split(":", 1)[1].split() for ln in cpuinfo.splitlines() if ln.startswith("flags")), [])
     return {
         "cpu": model_names[0] if model_names else platform.processor(),
+        "cpu_flags": [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16") if f in flags],
         "logical_cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "mem_total_gb": round(int(meminfo[1]) / 2**20, 1) if len(meminfo) > 1 else None,
