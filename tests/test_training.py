@@ -28,6 +28,7 @@ def test_same_config_and_seed_give_same_dev_metrics(tmp_path, tiny_gold_path):
     a = small_run(tmp_path / "a", tiny_gold_path, seed=7)
     b = small_run(tmp_path / "b", tiny_gold_path, seed=7)
     assert a == b and "ents_f" in a
+    assert set(a["seqeval_per_type"]) <= {"PERSON", "POSITION", "ORG", "LOCATION", "METRIC"} and "seqeval_f" in a
     info = json.loads((tmp_path / "a" / "run_info.json").read_text())
     assert info["dev_metrics"] == a and info["train_sentences"] == 3
 

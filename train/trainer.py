@@ -21,7 +21,7 @@ from datasets import Dataset
 from transformers import AutoModel, AutoTokenizer, EarlyStoppingCallback, Trainer, TrainingArguments
 from transformers.utils import logging as hf_logging
 
-from eval.scoring import flat_metrics, score_entities, score_relations
+from eval.evaluate import system_metrics
 from model.architecture import CanboConfig, CanboModel
 from model.encoding import WordEncoder
 from model.hub import resolve_model_path
@@ -124,7 +124,7 @@ class CanboTrainer(Trainer):
 
     def evaluate(self, eval_dataset=None, ignore_keys=None, metric_key_prefix: str = "eval") -> dict[str, float]:
         metrics = evaluate_docs(self.model, self.canbo_tokenizer, self.dev_docs, self.args.per_device_eval_batch_size)
-        metrics = {f"{metric_key_prefix}_{k}": v for k, v in metrics.items() if not isinstance(v, dict)}
+        metrics = {f"{metric_key_prefix}_{k}": v for k, v in metrics.items() if isinstance(v, (int, float))}
         self.model.train()
         self.log(metrics)
         self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
@@ -132,10 +132,11 @@ class CanboTrainer(Trainer):
 
 
 def evaluate_docs(model, tokenizer, docs: list[Document], batch_size: int = 32) -> dict[str, Any]:
-    """Flat entity/relation metrics of ``model`` on gold sentences."""
+    """Dev metrics of ``model`` on gold sentences, by the evaluation report's own function: strict
+    character-span entity and relation scores, and seqeval strict IOB2 scores per type."""
     pipe = Pipeline(model, tokenizer)
     preds = pipe.predict_batch([d.text for d in docs], batch_size=batch_size, split=False)
-    return flat_metrics(score_entities(docs, preds), score_relations(docs, preds))
+    return system_metrics(docs, preds)
 
 
 def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfig) -> dict[str, Any]:
