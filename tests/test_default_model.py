@@ -45,3 +45,26 @@ def test_release_copies_run_and_writes_card(tiny_model_dir, tmp_path):
     from model.pipeline import load
 
     assert load(target).predict("Bí thư Huyện ủy Tam Nông phát biểu.").text
+
+
+@pytest.mark.slow
+def test_raw_article_pages_offsets_point_into_the_input():
+    from pathlib import Path
+
+    from model import predict_batch
+    from model.text import is_boilerplate, lines
+
+    pages = sorted((Path(__file__).parents[1] / "data" / "raw").glob("*.txt"))
+    texts = [p.read_bytes().decode("utf-8") for p in pages]
+    docs = predict_batch(texts)
+    assert len(docs) == 4
+    for text, doc in zip(texts, docs):
+        assert doc.text == text and doc.entities
+        for e in doc.entities:
+            assert text[e.start : e.end] == e.text and e.text.strip() == e.text
+        furniture = [ln for ln in lines(text) if is_boilerplate(text[ln.start : ln.end])]
+        assert furniture  # every page carries site furniture (counters, menus, ads, widgets)...
+        for ln in furniture:  # ...and no entity comes from it
+            assert not any(e.start < ln.end and ln.start < e.end for e in doc.entities)
+        for r in doc.relations:
+            assert doc.entities[r.head].label == "PERSON" and doc.entities[r.tail].label == "POSITION"
