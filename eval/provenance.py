@@ -20,11 +20,6 @@ def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def article(doc: Document) -> str:
-    """Article id of a gold sentence ("000" for meta doc "000_6a3e....txt"), as the trainer computes it."""
-    return article_id(doc)
-
-
 def model_info(folder: str | Path, gold: Sequence[Document]) -> dict[str, Any]:
     """Model config, training config and run info of ``folder``, plus how many of the
     ``gold`` sentences the model was trained on (``None`` when unknown)."""
@@ -50,5 +45,5 @@ def _overlap(train: dict[str, Any], gold: Sequence[Document]) -> int | None:
     if not paths or len(paths) != len(train.get("train", [])):
         return None
     held = train.get("holdout_doc")
-    seen = {d.text for d in read_corpus(paths) if not held or article(d) != held}
+    seen = {d.text for d in read_corpus(paths) if not held or article_id(d) != held}
     return sum(d.text in seen for d in gold)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from model.decode import WordSpan, spans_to_tags
 from model.schema import Entity
-from model.text import Span, refine_at_boundaries, segment_words, split_sentences
+from model.text import Span, segment_at_spans, split_sentences
 
 
 def sentence_word_tags(
@@ -23,9 +23,8 @@ def sentence_word_tags(
 ) -> tuple[list[Span], list[list[str]]]:
     """Words of ``text[start:end]`` and one IOB2 tag list per entity set."""
     inside = [[e for e in ents if start <= e.start and e.end <= end] for ents in entity_sets]
-    words = segment_words(text, start, end, tokenizer=segmenter)
     cuts = [x for ents in inside for e in ents for x in (e.start, e.end)]
-    words, _ = refine_at_boundaries(words, text, cuts)
+    words, _ = segment_at_spans(text, cuts, start, end, tokenizer=segmenter)
     starts = {w.start: i for i, w in enumerate(words)}
     ends = {w.end: i for i, w in enumerate(words)}
     tags = []

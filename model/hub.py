@@ -10,9 +10,26 @@ from __future__ import annotations
 
 import os
 import socket
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
+
+
+@contextmanager
+def quiet_transformers():
+    """Silence transformers' load reports and progress bars (developer output) for a block."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 class ModelUnavailableError(RuntimeError):

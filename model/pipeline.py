@@ -18,9 +18,9 @@ import torch
 from model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
 from model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from model.features import rule_word_tags
-from model.hub import ModelUnavailableError, resolve_model_path
+from model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from model.schema import Document, Entity, Relation
-from model.text import Span, refine_at_boundaries, segment_words, split_sentences
+from model.text import Span, segment_at_spans, segment_words, split_sentences
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 
@@ -82,8 +82,8 @@ class Pipeline:
             copy = Document(text=d.text, id=d.id, meta=dict(d.meta))
             copy.entities = [Entity(e.start, e.end, e.label, e.text, e.score, e.id) for e in d.entities]
             out.append(copy)
-            words = segment_words(d.text, tokenizer=self.segmenter)
-            words, _ = refine_at_boundaries(words, d.text, [x for e in d.entities for x in (e.start, e.end)])
+            cuts = [x for e in d.entities for x in (e.start, e.end)]
+            words, _ = segment_at_spans(d.text, cuts, tokenizer=self.segmenter)
             if words and d.entities:
                 tags = self._rule_tags(d.text, Span(0, len(d.text)), words)
                 sent = _Sentence(len(out) - 1, words, self.encoder.encode(d.text, words, tags))
@@ -215,23 +215,16 @@ def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
 def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[str]] | None = None) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model."""
     from transformers import AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
     from model.architecture import CanboModel
 
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(f"'{folder}' is not a canbo model folder (no config.json).")
-    quiet, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()  # load reports and bars are for developers, not for predict's users
-    hf_logging.disable_progress_bar()
     try:
-        model = CanboModel.from_pretrained(folder)
-        tokenizer = AutoTokenizer.from_pretrained(folder)
+        with quiet_transformers():  # load reports and bars are for developers, not for predict's users
+            model = CanboModel.from_pretrained(folder)
+            tokenizer = AutoTokenizer.from_pretrained(folder)
     except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
         raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}") from exc
-    finally:
-        hf_logging.set_verbosity(quiet)
-        if bars:
-            hf_logging.enable_progress_bar()
     return Pipeline(model, tokenizer, segmenter=segmenter)

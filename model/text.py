@@ -210,6 +210,14 @@ def refine_at_boundaries(words: list[Span], text: str, cuts: Iterable[int]) -> t
     return out, n_split
 
 
+def segment_at_spans(
+    text: str, cuts: Iterable[int], start: int = 0, end: int | None = None, tokenizer: Callable[[str], list[str]] | None = None
+) -> tuple[list[Span], int]:
+    """Segmenter words of ``text[start:end]`` split at every offset in ``cuts`` (span boundaries),
+    so that every given span falls on words; also returns how many words had to be split."""
+    return refine_at_boundaries(segment_words(text, start, end, tokenizer=tokenizer), text, cuts)
+
+
 def syllables(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Syllable and punctuation pre-tokens; numbers like 1.528 and 17,2% stay whole."""
     end = len(text) if end is None else end

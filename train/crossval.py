@@ -13,17 +13,15 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from model.schema import read_corpus, write_jsonl
+from model.schema import article_id, read_corpus, write_jsonl
 from train.config import DataConfig, ModelConfig, TrainConfig
 
 
 def articles(data: DataConfig) -> list[str]:
     """Article ids of the training corpus, in order."""
-    from train.trainer import _article
-
     seen: list[str] = []
     for d in read_corpus(data.train):
-        a = _article(d)
+        a = article_id(d)
         if a not in seen:
             seen.append(a)
     return seen

@@ -17,7 +17,7 @@ from model.decode import relation_candidates, spans_to_tags
 from model.encoding import WordEncoder, gold_word_spans
 from model.features import rule_word_tags
 from model.schema import Document
-from model.text import refine_at_boundaries, segment_words
+from model.text import segment_at_spans
 
 
 @dataclass
@@ -43,9 +43,7 @@ def document_features(
     rule_features: bool = False,
 ) -> list[dict[str, Any]]:
     """Features of one gold sentence: one dict per encoder window."""
-    words = segment_words(doc.text)
-    cuts = [x for e in doc.entities for x in (e.start, e.end)]
-    words, n_split = refine_at_boundaries(words, doc.text, cuts)
+    words, n_split = segment_at_spans(doc.text, [x for e in doc.entities for x in (e.start, e.end)])
     report.sentences += 1
     report.words += len(words)
     report.split_words += n_split

@@ -19,12 +19,11 @@ from typing import Any
 import torch
 from datasets import Dataset
 from transformers import AutoModel, AutoTokenizer, EarlyStoppingCallback, Trainer, TrainingArguments
-from transformers.utils import logging as hf_logging
 
 from eval.evaluate import system_metrics
 from model.architecture import CanboConfig, CanboModel
 from model.encoding import WordEncoder
-from model.hub import resolve_model_path
+from model.hub import quiet_transformers, resolve_model_path
 from model.pipeline import Pipeline
 from model.schema import Document, article_id, read_corpus
 from train.config import DataConfig, ModelConfig, TrainConfig, config_dict
@@ -38,20 +37,16 @@ def split_data(data: DataConfig) -> tuple[list[Document], list[Document]]:
     train_docs = read_corpus(data.train)
     dev_docs = read_corpus(data.dev) if data.dev else []
     if data.holdout_doc:
-        held = [d for d in train_docs if _article(d) == data.holdout_doc]
+        held = [d for d in train_docs if article_id(d) == data.holdout_doc]
         if not held:
             raise ValueError(f"holdout_doc '{data.holdout_doc}' matches no training article")
-        train_docs = [d for d in train_docs if _article(d) != data.holdout_doc]
+        train_docs = [d for d in train_docs if article_id(d) != data.holdout_doc]
         dev_docs = dev_docs + held
     if data.synthetic:
         from train.synth import generate
 
         train_docs = train_docs + generate(data.synthetic, seed=0)
     return train_docs, dev_docs
-
-
-def _article(doc: Document) -> str:
-    return article_id(doc)
 
 
 def fingerprint(docs: list[Document]) -> str:
@@ -80,12 +75,8 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
     else:
         backbone_dir = resolve_model_path(model_cfg.backbone)
     tokenizer = AutoTokenizer.from_pretrained(backbone_dir)
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # the pooler is dropped on purpose: no load report about it
-    try:
+    with quiet_transformers():  # the pooler is dropped on purpose: no load report about it
         encoder = AutoModel.from_pretrained(backbone_dir, add_pooling_layer=False)
-    finally:
-        hf_logging.set_verbosity(verbosity)
     config = CanboConfig(
         backbone_config=encoder.config.to_dict(),
         head_hidden_size=model_cfg.head_hidden_size,
