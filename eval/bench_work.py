@@ -139,9 +139,10 @@ def staged_run(pipe, texts: list[str], batch_size: int) -> dict:
     import model.text as mt
 
     clock = _Clock()
-    clock.wrap(mp, "split_sentences", "split")
+    clock.wrap(mt, "split_paragraph", "split")
+    clock.wrap(mt, "is_boilerplate", "split")
     clock.wrap(mp, "segment_words", "segment")  # underthesea + alignment; alignment is taken out below
-    clock.wrap(mt, "align_tokens", "align", within="segment")
+    clock.wrap(mt, "align_words", "align", within="segment")
     clock.wrap(pipe.encoder, "encode", "tokenize")
     if hasattr(pipe, "_rule_tags"):
         clock.wrap(pipe, "_rule_tags", "rules")

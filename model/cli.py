@@ -9,11 +9,14 @@ stderr and a non-zero exit (``CANBO_DEBUG=1`` shows the traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, entry_points, version
+from pathlib import Path
 
-from model.inputs import InputError, read_inputs
+from model.formats import StreamWriter
+from model.inputs import TEXT_SUFFIXES, InputError, is_single, iter_inputs
 
 
 def _version() -> str:
@@ -37,10 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="*", help="Texts, files, folders (their *.txt files) or '-' for stdin.")
+    p.add_argument(
+        "inputs", nargs="*",
+        help="Texts, files, folders or '-' for stdin. An argument is a file or folder only if that path exists "
+        "(otherwise it is a text); folders are read recursively, files ending in "
+        f"{', '.join(TEXT_SUFFIXES)}. An empty argument is an empty text.",
+    )
+    p.add_argument("--text", action="store_true", help="Read every argument as a text, even where a file of that name exists.")
     p.add_argument("--model", default=None, help="Model folder or hub id (default: the shipped model).")
-    p.add_argument("--batch-size", type=int, default=32, help="Sentences per forward pass (default 32).")
-    p.add_argument("--output", "-o", default=None, help="Write to this file instead of stdout.")
+    p.add_argument("--batch-size", type=_positive_int, default=32, help="Sentences per forward pass (int >= 1, default 32).")
+    p.add_argument("--output", "-o", default=None, help="Write to this file instead of stdout (checked before any work).")
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return n
 
 
 def _add_predict(sub) -> None:
@@ -82,59 +101,100 @@ def _validate(args) -> int:
     return 0 if bad == 0 else 1
 
 
-def _run_model(args):
+FILES_PER_BATCH = 16  # files predicted together; a failing batch is retried file by file
+CHARS_PER_BATCH = 200_000  # and at most this much text in one batch
+PROGRESS_CHARS = 200_000  # a single input longer than this shows its own progress bar
+
+
+def _open_output(path: str | None):
+    """The output stream, opened before any work so a bad destination fails at once."""
+    if not path:
+        return contextlib.nullcontext(sys.stdout)
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the output file {path} ({exc.strerror or exc})") from exc
+
+
+def _batches(inputs, failures: list[str]):
+    """(source, text) batches of readable inputs; unreadable ones go to ``failures`` at once."""
+    batch, size = [], 0
+    for item in inputs:
+        if item.note:
+            print(f"canbo: note: {item.note}", file=sys.stderr)
+        if item.error is not None:
+            failures.append(item.error)
+            print(f"canbo: error: {item.error}", file=sys.stderr)
+            continue
+        batch.append((item.source, item.text))
+        size += len(item.text)
+        if len(batch) >= FILES_PER_BATCH or size >= CHARS_PER_BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _predicted(pipe, inputs, batch_size: int, failures: list[str]):
+    """(source, Document) for every input that could be read and predicted, in input order."""
+    for batch in _batches(inputs, failures):
+        progress = len(batch) == 1 and len(batch[0][1]) > PROGRESS_CHARS
+        try:
+            docs = pipe.predict_batch([t for _, t in batch], batch_size=batch_size, progress=progress)
+            yield from zip((s for s, _ in batch), docs)
+            continue
+        except Exception:  # noqa: BLE001 - find which input failed, and keep the others
+            if os.environ.get("CANBO_DEBUG"):
+                raise
+        for source, text in batch:
+            try:
+                yield source, pipe.predict(text)
+            except Exception as exc:  # noqa: BLE001 - one failing input never loses the others
+                failures.append(f"{source}: {exc}")
+                print(f"canbo: error: {source}: prediction failed ({exc})", file=sys.stderr)
+
+
+def _run_model(args, layout_for, transform) -> int:
+    """Read, predict and write input by input; exit 1 if any input failed, else 0."""
     from model.pipeline import load
 
-    inputs, failures = read_inputs(args.inputs)
-    if not inputs and not failures:
+    if not args.inputs:
         raise InputError("nothing to read: give a text, a file, a folder or '-' for stdin")
-    for f in failures:
-        print(f"canbo: error: {f}", file=sys.stderr)
-    docs = []
-    if inputs:
+    layout = layout_for()
+    failures: list[str] = []
+    with _open_output(args.output) as fh:
         pipe = load(args.model)
-        docs = _predict_all(pipe, [t for _, t in inputs], args.batch_size)
-    return [s for s, _ in inputs], docs, failures
+        inputs = iter_inputs(args.inputs, as_text=args.text)
+        writer = StreamWriter(fh, layout)
+        for source, doc in _tracked(_predicted(pipe, inputs, args.batch_size, failures), args.inputs):
+            writer.write(source, transform(doc))
+        writer.close()
+    return 1 if failures else 0
 
 
-def _predict_all(pipe, texts: list[str], batch_size: int, chunk: int = 16):
-    """Predict in chunks of files so that a progress bar can follow many files."""
-    if len(texts) <= chunk:
-        return pipe.predict_batch(texts, batch_size=batch_size)
+def _tracked(items, args: list[str]):
+    """A files progress bar when a folder is among the inputs (many files)."""
+    if not any(a not in ("", "-") and Path(a).is_dir() for a in args):
+        yield from items
+        return
     from tqdm.auto import tqdm
 
-    out = []
-    with tqdm(total=len(texts), desc="files", unit="file", file=sys.stderr) as bar:
-        for i in range(0, len(texts), chunk):
-            out.extend(pipe.predict_batch(texts[i : i + chunk], batch_size=batch_size))
-            bar.update(len(texts[i : i + chunk]))
-    return out
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    with tqdm(desc="files", unit="file", file=sys.stderr) as bar:
+        for item in items:
+            yield item
+            bar.update(1)
 
 
 def _predict(args) -> int:
-    from model.formats import render
+    from model.formats import document_layout
 
-    sources, docs, failures = _run_model(args)
-    if docs:
-        _emit(render(docs, sources, args.format), args.output)
-    return 1 if failures else 0
+    return _run_model(args, lambda: document_layout(args.format, single=is_single(args.inputs)), lambda d: d)
 
 
 def _officials(args) -> int:
-    from model.officials import officials, render_officials
+    from model.officials import officials, officials_layout
 
-    sources, docs, failures = _run_model(args)
-    if docs:
-        _emit(render_officials([officials(d) for d in docs], sources, args.format), args.output)
-    return 1 if failures else 0
+    return _run_model(args, lambda: officials_layout(args.format), officials)
 
 
 def main(argv: list[str] | None = None) -> int:

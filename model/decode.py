@@ -6,6 +6,7 @@ unit-tested with hand-written cases.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,11 +90,34 @@ def spans_to_tags(spans: Sequence[WordSpan], n_words: int) -> list[str]:
     return tags
 
 
-def relation_candidates(labels: Sequence[str], head_label: str, tail_label: str) -> list[tuple[int, int]]:
-    """All (head, tail) index pairs of entities whose labels fit a relation signature."""
+MAX_PAIR_DISTANCE = 64  # words between a head and a tail start; the gold corpus' largest is 25
+
+
+def relation_candidates(
+    labels: Sequence[str],
+    head_label: str,
+    tail_label: str,
+    starts: Sequence[int] | None = None,
+    max_distance: int = MAX_PAIR_DISTANCE,
+) -> list[tuple[int, int]]:
+    """(head, tail) index pairs of entities whose labels fit a relation signature.
+
+    With ``starts`` (each entity's first word), only pairs at most ``max_distance``
+    words apart: relations are local, and a line listing a thousand officials
+    must not make a million candidates.
+    """
     heads = [i for i, lab in enumerate(labels) if lab == head_label]
     tails = [j for j, lab in enumerate(labels) if lab == tail_label]
-    return [(i, j) for i in heads for j in tails]
+    if starts is None:
+        return [(i, j) for i in heads for j in tails]
+    tails.sort(key=lambda j: starts[j])
+    tail_starts = [starts[j] for j in tails]
+    out = []
+    for i in heads:
+        lo = bisect_left(tail_starts, starts[i] - max_distance)
+        hi = bisect_right(tail_starts, starts[i] + max_distance)
+        out.extend((i, j) for j in sorted(tails[lo:hi]))
+    return out
 
 
 def distance_bucket(distance: int, n_buckets: int) -> int:

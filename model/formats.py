@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
 
 from model.conll import to_conll
 from model.schema import Document
@@ -20,22 +23,66 @@ COLORS = {
 }
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a stream of items is written: ``head``, items separated by ``sep``, then ``tail``."""
+
+    head: str
+    item: Callable[[str, Any], str]
+    sep: str = ""
+    tail: str = ""
+
+
+class StreamWriter:
+    """Writes items to ``fh`` one at a time, so output never waits for (or holds) the whole run."""
+
+    def __init__(self, fh: TextIO, layout: Layout):
+        self.fh, self.layout, self.count = fh, layout, 0
+
+    def write(self, source: str, obj: Any) -> None:
+        self.fh.write(self.layout.head if self.count == 0 else self.layout.sep)
+        self.fh.write(self.layout.item(source, obj))
+        self.fh.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if self.count == 0:
+            self.fh.write(self.layout.head)
+        self.fh.write(self.layout.tail)
+        self.fh.flush()
+
+
+def document_layout(fmt: str, single: bool = False) -> Layout:
+    """The layout of ``canbo predict --format fmt``; ``single``: JSON of one input is one object."""
+    if fmt == "json" and single:
+        return Layout("", lambda s, d: json.dumps(d.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if fmt == "json":
+        item = lambda s, d: json.dumps({"source": s, **d.to_dict()}, ensure_ascii=False, indent=2)  # noqa: E731
+        return Layout("[\n", item, ",\n", "\n]\n")
+    if fmt == "jsonl":
+        return Layout("", lambda s, d: json.dumps({"source": s, **d.to_dict()}, ensure_ascii=False) + "\n")
+    if fmt == "conll":
+        return Layout("", lambda s, d: f"# source = {s}\n{to_conll(d.text, d.entities)}", "\n")
+    if fmt == "table":
+        return Layout("", lambda s, d: table(d, s), "\n")
+    if fmt == "html":
+        return Layout(_HTML_HEAD, lambda s, d: f"<section><h2>{html.escape(s)}</h2>{highlight(d)}</section>", "\n", _HTML_TAIL)
+    raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def render_stream(items: Iterable[tuple[str, Any]], layout: Layout) -> str:
+    """All items written with ``layout``, as one string."""
+    buf = io.StringIO()
+    writer = StreamWriter(buf, layout)
+    for source, obj in items:
+        writer.write(source, obj)
+    writer.close()
+    return buf.getvalue()
+
+
 def render(docs: Sequence[Document], sources: Sequence[str], fmt: str) -> str:
     """All documents in one format; ``sources`` name each input (file path or '<text>')."""
-    if fmt == "json":
-        if len(docs) == 1:
-            return json.dumps(docs[0].to_dict(), ensure_ascii=False, indent=2) + "\n"
-        items = [{"source": s, **d.to_dict()} for s, d in zip(sources, docs)]
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps({"source": s, **d.to_dict()}, ensure_ascii=False) + "\n" for s, d in zip(sources, docs))
-    if fmt == "conll":
-        return "\n".join(f"# source = {s}\n{to_conll(d.text, d.entities)}" for s, d in zip(sources, docs))
-    if fmt == "table":
-        return "\n".join(table(d, s) for s, d in zip(sources, docs))
-    if fmt == "html":
-        return html_page(docs, sources)
-    raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return render_stream(zip(sources, docs), document_layout(fmt, single=len(docs) == 1))
 
 
 def table(doc: Document, source: str = "") -> str:
@@ -84,9 +131,12 @@ mark.ent .lab{font-size:.6em;font-weight:bold;margin-left:.4em;text-transform:up
 sup.ref{font-size:.6em;margin-left:.2em}ol.rels{line-height:1.6}h2{font-size:1em;color:#555}"""
 
 
+_HTML_HEAD = (
+    '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>canbo</title>'
+    f"<style>{_STYLE}</style></head><body>\n"
+)
+_HTML_TAIL = "\n</body></html>\n"
+
+
 def html_page(docs: Sequence[Document], sources: Sequence[str]) -> str:
-    sections = "\n".join(f"<section><h2>{html.escape(s)}</h2>{highlight(d)}</section>" for s, d in zip(sources, docs))
-    return (
-        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>canbo</title>'
-        f"<style>{_STYLE}</style></head><body>\n{sections}\n</body></html>\n"
-    )
+    return render(docs, sources, "html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from model.formats import Layout, render_stream
 from model.schema import Document
 
 
@@ -44,27 +45,35 @@ def officials(doc: Document) -> list[dict[str, Any]]:
     return list(people.values())
 
 
-def render_officials(tables: list[list[dict[str, Any]]], sources: list[str], fmt: str) -> str:
-    """Officials of several documents as text, CSV or JSON."""
+def officials_layout(fmt: str) -> Layout:
+    """How ``canbo officials --format fmt`` writes each document's table."""
     import csv
     import io
     import json
 
     if fmt == "json":
-        return json.dumps([{"source": s, "officials": t} for s, t in zip(sources, tables)], ensure_ascii=False, indent=2) + "\n"
+        item = lambda s, t: json.dumps({"source": s, "officials": t}, ensure_ascii=False, indent=2)  # noqa: E731
+        return Layout("[\n", item, ",\n", "\n]\n")
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["source", "person", "positions", "mentions"])
-        for s, t in zip(sources, tables):
-            for row in t:
-                w.writerow([s, row["person"], "; ".join(row["positions"]), row["mentions"]])
-        return buf.getvalue()
-    lines = []
-    for s, t in zip(sources, tables):
-        lines.append(f"== {s}")
-        if not t:
-            lines.append("  (no people found)")
-        for row in t:
-            lines.append(f"  {row['person']}: {'; '.join(row['positions']) or '-'}")
-    return "\n".join(lines) + "\n"
+
+        def rows(source: str, table: list[dict[str, Any]]) -> str:
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            for row in table:
+                w.writerow([source, row["person"], "; ".join(row["positions"]), row["mentions"]])
+            return buf.getvalue()
+
+        return Layout("source,person,positions,mentions\r\n", rows)
+    if fmt == "text":
+
+        def block(source: str, table: list[dict[str, Any]]) -> str:
+            lines = [f"== {source}"] + [f"  {r['person']}: {'; '.join(r['positions']) or '-'}" for r in table]
+            return "\n".join(lines if table else [*lines, "  (no people found)"]) + "\n"
+
+        return Layout("", block)
+    raise ValueError(f"unknown format {fmt!r} (choose from json, csv, text)")
+
+
+def render_officials(tables: list[list[dict[str, Any]]], sources: list[str], fmt: str) -> str:
+    """Officials of several documents as text, CSV or JSON."""
+    return render_stream(zip(sources, tables), officials_layout(fmt))

@@ -8,7 +8,8 @@ exactly as given (NFD, odd spacing and boilerplate included).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +21,11 @@ from model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from model.features import rule_word_tags
 from model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from model.schema import Document, Entity, Relation
-from model.text import Span, segment_at_spans, segment_words, split_sentences
+from model.text import Span, iter_sentences, segment_at_spans, segment_words
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
+GROUP_SENTENCES = 512  # sentences prepared, encoded and decoded together: bounds memory on huge texts
+PAIR_CHUNK = 2048  # relation candidates scored in one forward pass
 
 
 @dataclass
@@ -50,6 +53,8 @@ class Pipeline:
     # ----------------------------------------------------------- public API
 
     def predict(self, text: str) -> Document:
+        if not isinstance(text, str):
+            raise TypeError(f"predict takes one text (str), not {type(text).__name__}; use predict_batch for a list")
         return self.predict_batch([text])[0]
 
     def predict_batch(
@@ -57,19 +62,36 @@ class Pipeline:
     ) -> list[Document]:
         """Documents for ``texts``; sentences of all texts are batched together, sorted by length.
 
-        ``split=False`` treats each text as one sentence (no boilerplate filter), as for gold sentences.
+        Work goes in groups of at most ``GROUP_SENTENCES`` sentences, so memory stays bounded
+        whatever the size of a text. ``split=False`` treats each text as one sentence (no
+        boilerplate filter), as for gold sentences. Words that cannot be placed on the input
+        are skipped and counted in one warning per text.
         """
         if isinstance(texts, str):
             raise TypeError("predict_batch takes a list of texts; use predict(text) for one")
-        sentences = self.prepare(texts, split=split)
-        self._encode(sentences, batch_size, progress)
-        for s in sentences:
-            s.spans = self._decode_tags(s)
-        self._score_pairs(sentences, batch_size)
-        by_doc: list[list[_Sentence]] = [[] for _ in texts]
-        for s in sentences:
-            by_doc[s.doc].append(s)
-        return [self._document(text, sents) for text, sents in zip(texts, by_doc)]
+        check_batch_size(batch_size)
+        docs = [Document(text=t) for t in texts]
+        skipped = [0] * len(texts)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=sum(len(t) for t in texts), desc="predicting", unit="char", unit_scale=True)
+        for group in self._groups(texts, split, skipped):
+            self._encode(group, batch_size)
+            for s in group:
+                s.spans = self._decode_tags(s)
+            self._score_pairs(group)
+            for s in group:
+                self._add_sentence(docs[s.doc], s)
+            if bar is not None:
+                bar.update(sum(s.words[-1].end - s.words[0].start for s in group))
+        if bar is not None:
+            bar.close()
+        for k, n in enumerate(skipped):
+            if n:
+                warnings.warn(f"text {k + 1}: {n} word(s) could not be placed on the input and were skipped", stacklevel=2)
+        return docs
 
     def link_entities(self, docs: Sequence[Document], batch_size: int = 32) -> list[Document]:
         """Copies of ``docs`` (one sentence each, entities given) with the model's relations between
@@ -89,8 +111,8 @@ class Pipeline:
                 sent = _Sentence(len(out) - 1, words, self.encoder.encode(d.text, words, tags))
                 sent.spans = gold_word_spans(d, words)
                 todo.append(sent)
-        self._encode(todo, batch_size, progress=False)
-        self._score_pairs(todo, batch_size)
+        self._encode(todo, batch_size)
+        self._score_pairs(todo)
         for s in todo:
             for (h, t), p in sorted(s.pair_scores.items()):
                 if p >= self.relation_threshold:
@@ -98,15 +120,24 @@ class Pipeline:
         return out
 
     def prepare(self, texts: Sequence[str], split: bool = True) -> list[_Sentence]:
-        """Sentence split, word segmentation and subword windows (the CPU-side stages)."""
-        out = []
+        """Sentence split, word segmentation and subword windows (the CPU-side stages), all at once."""
+        return [s for group in self._groups(texts, split, [0] * len(texts)) for s in group]
+
+    def _groups(self, texts: Sequence[str], split: bool, skipped: list[int]) -> Iterator[list[_Sentence]]:
+        """Prepared sentences of ``texts`` in reading order, ``GROUP_SENTENCES`` at a time."""
+        group: list[_Sentence] = []
         for i, text in enumerate(texts):
-            sents = split_sentences(text) if split else [Span(0, len(text))]
-            for sent in sents:
-                words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter)
+            for sent in iter_sentences(text) if split else [Span(0, len(text))]:
+                lost: list[str] = []
+                words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
+                skipped[i] += len(lost)
                 if words:
-                    out.append(_Sentence(i, words, self.encoder.encode(text, words, self._rule_tags(text, sent, words))))
-        return out
+                    group.append(_Sentence(i, words, self.encoder.encode(text, words, self._rule_tags(text, sent, words))))
+                if len(group) >= GROUP_SENTENCES:
+                    yield group
+                    group = []
+        if group:
+            yield group
 
     # ----------------------------------------------------------- stages
 
@@ -116,16 +147,11 @@ class Pipeline:
         return rule_word_tags(text, sent.start, sent.end, words, self.config.label2id)
 
     @torch.inference_mode()
-    def _encode(self, sentences: list[_Sentence], batch_size: int, progress: bool) -> None:
+    def _encode(self, sentences: list[_Sentence], batch_size: int) -> None:
         items = [(s, k) for s in sentences for k in range(len(s.windows))]
         items.sort(key=lambda it: len(it[0].windows[it[1]].input_ids))
         results: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
-        batches = range(0, len(items), batch_size)
-        if progress:
-            from tqdm.auto import tqdm
-
-            batches = tqdm(batches, desc="encoding", unit="batch")
-        for b in batches:
+        for b in range(0, len(items), batch_size):
             chunk = items[b : b + batch_size]
             ids, mask, starts, rules = pad_windows([s.windows[k] for s, k in chunk], self.encoder.pad)
             vecs = self.model.word_vectors(ids, mask, starts, rules)
@@ -149,37 +175,51 @@ class Pipeline:
         return tags_to_spans([self.tags[t] for t in best], probs)
 
     @torch.inference_mode()
-    def _score_pairs(self, sentences: list[_Sentence], batch_size: int) -> None:
-        """Fill ``pair_scores`` of each sentence: P(relation) for every candidate span pair."""
+    def _score_pairs(self, sentences: list[_Sentence]) -> None:
+        """Fill ``pair_scores`` of each sentence: P(relation) for every candidate span pair,
+        scored in chunks of at most ``PAIR_CHUNK`` pairs so that memory stays bounded."""
         head_label, tail_label = self.config.relation_signature
-        todo = []
+        todo: list[tuple[_Sentence, list[tuple[int, int]]]] = []
         for s in sentences:
             s.pair_scores = {}
-            pairs = relation_candidates([sp.label for sp in s.spans], head_label, tail_label)
-            if pairs:
-                todo.append((s, pairs))
-        for b in range(0, len(todo), batch_size):
-            chunk = todo[b : b + batch_size]
-            words = _pad_stack([s.vectors for s, _ in chunk])
-            spans = _pad_int([[(sp.start, sp.end) for sp in s.spans] for s, _ in chunk], 2)
-            pairs = _pad_int([p for _, p in chunk], 2)
-            probs = torch.sigmoid(self.model.pair_logits(words, spans, pairs))
-            for row, (s, ps) in enumerate(chunk):
-                for k, (h, t) in enumerate(ps):
-                    s.pair_scores[(h, t)] = float(probs[row, k])
+            pairs = relation_candidates(
+                [sp.label for sp in s.spans], head_label, tail_label, starts=[sp.start for sp in s.spans]
+            )
+            todo.extend((s, pairs[k : k + PAIR_CHUNK]) for k in range(0, len(pairs), PAIR_CHUNK))
+        chunk: list[tuple[_Sentence, list[tuple[int, int]]]] = []
+        for item in todo:
+            chunk.append(item)
+            if sum(len(p) for _, p in chunk) >= PAIR_CHUNK:
+                self._score_chunk(chunk)
+                chunk = []
+        if chunk:
+            self._score_chunk(chunk)
 
-    def _document(self, text: str, sentences: list[_Sentence]) -> Document:
-        doc = Document(text=text)
-        for s in sentences:
-            index = {}
-            for k, sp in enumerate(s.spans):
-                start, end = char_span(s.words, sp)
-                index[k] = len(doc.entities)
-                doc.entities.append(Entity(start, end, sp.label, text[start:end], score=sp.score))
-            for (h, t), p in sorted(s.pair_scores.items()):
-                if p >= self.relation_threshold:
-                    doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=p))
-        return doc
+    def _score_chunk(self, chunk: list[tuple[_Sentence, list[tuple[int, int]]]]) -> None:
+        words = _pad_stack([s.vectors for s, _ in chunk])
+        spans = _pad_int([[(sp.start, sp.end) for sp in s.spans] for s, _ in chunk], 2)
+        pairs = _pad_int([p for _, p in chunk], 2)
+        probs = torch.sigmoid(self.model.pair_logits(words, spans, pairs))
+        for row, (s, ps) in enumerate(chunk):
+            for k, (h, t) in enumerate(ps):
+                s.pair_scores[(h, t)] = float(probs[row, k])
+
+    def _add_sentence(self, doc: Document, s: _Sentence) -> None:
+        """Append one decoded sentence's entities and relations to ``doc``."""
+        index = {}
+        for k, sp in enumerate(s.spans):
+            start, end = char_span(s.words, sp)
+            index[k] = len(doc.entities)
+            doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=sp.score))
+        for (h, t), p in sorted(s.pair_scores.items()):
+            if p >= self.relation_threshold:
+                doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=p))
+
+
+def check_batch_size(batch_size) -> None:
+    """One clear sentence for a batch size that is not a positive whole number."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch size must be a whole number of at least 1, not {batch_size!r}")
 
 
 def pad_windows(windows: Sequence[Window], pad_id: int):

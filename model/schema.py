@@ -75,7 +75,8 @@ class Document:
     def to_gold_dict(self) -> dict[str, Any]:
         """Gold-file format: entities get ids ``T1..``, relations refer to them."""
         ids = [e.id or f"T{i + 1}" for i, e in enumerate(self.entities)]
-        out: dict[str, Any] = {"id": self.id, **self.meta, "text": self.text}
+        meta = {k: v for k, v in self.meta.items() if k != "source"}  # "source" is where it was read from
+        out: dict[str, Any] = {"id": self.id, **meta, "text": self.text}
         out["entities"] = [
             {"id": ids[i], "start": e.start, "end": e.end, "label": e.label, "text": e.text}
             for i, e in enumerate(self.entities)
@@ -96,16 +97,17 @@ class CorpusError(ValueError):
 
 def document_from_gold_dict(obj: dict[str, Any]) -> Document:
     """Build a Document from an already validated gold dict."""
-    entities = [
-        Entity(start=e["start"], end=e["end"], label=e["label"], text=e["text"], id=e.get("id"))
-        for e in obj["entities"]
+    text = obj["text"]
+    entities = [  # "text" of an entity is optional in the files: it is always text[start:end]
+        Entity(start=e["start"], end=e["end"], label=e["label"], text=text[e["start"] : e["end"]], id=e.get("id"))
+        for e in obj.get("entities", [])
     ]
     index = {e.id: i for i, e in enumerate(entities)}
     relations = [
         Relation(head=index[r["head"]], tail=index[r["tail"]], label=r["label"]) for r in obj.get("relations", [])
     ]
     meta = {k: obj[k] for k in ("doc", "start", "end") if k in obj}
-    return Document(text=obj["text"], entities=entities, relations=relations, id=obj.get("id"), meta=meta)
+    return Document(text=text, entities=entities, relations=relations, id=obj.get("id"), meta=meta)
 
 
 def read_jsonl(path: str | Path) -> list[Document]:
@@ -113,14 +115,22 @@ def read_jsonl(path: str | Path) -> list[Document]:
     from model.validation import validate_line
 
     docs = []
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, line in enumerate(jsonl_lines(Path(path).read_text(encoding="utf-8")), start=1):
         if not line.strip():
             continue
         obj, problems = validate_line(line)
         if problems:
             raise CorpusError(f"{path}:{lineno}: {problems[0]}")
-        docs.append(document_from_gold_dict(obj))
+        doc = document_from_gold_dict(obj)
+        doc.meta["source"] = f"{path}:{lineno}"
+        docs.append(doc)
     return docs
+
+
+def jsonl_lines(text: str) -> list[str]:
+    """Lines of a JSON Lines text: split on "\n" only, since U+2028, U+0085 and the like
+    may stand unescaped inside JSON strings (``json.dumps(ensure_ascii=False)`` writes them)."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
 def read_corpus(paths: Iterable[str | Path]) -> list[Document]:

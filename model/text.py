@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,19 +104,57 @@ def split_paragraph(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def split_sentences(text: str, skip_boilerplate: bool = True) -> list[Span]:
-    """Sentences of a raw page or paragraph, as spans into ``text``."""
-    out = []
-    for line in lines(text):
+MAX_SENTENCE_CHARS = 2000  # longer "sentences" (lists, unpunctuated pages) are cut into pieces this long
+
+
+def split_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """Sentences of a raw page or paragraph, as spans into ``text``; none longer than ``max_chars``."""
+    return list(iter_sentences(text, skip_boilerplate, max_chars))
+
+
+def iter_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
+    """``split_sentences`` lazily, line by line, so a huge page is never split all at once."""
+    for m in re.finditer(r"[^\n\r]+", text):
+        seg = m.group()
+        left, right = len(seg) - len(seg.lstrip()), len(seg.rstrip())
+        if right <= left:
+            continue
+        line = Span(m.start() + left, m.start() + right)
         if skip_boilerplate and is_boilerplate(text[line.start : line.end]):
             continue
-        out.extend(split_paragraph(text, line.start, line.end))
-    return out
+        for sent in split_paragraph(text, line.start, line.end):
+            yield from cut_long(text, sent, max_chars)
+
+
+def cut_long(text: str, span: Span, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """``span`` cut into pieces of at most ``max_chars``, at a space after ";" or "," where there
+    is one in the second half of the piece, else at the last space, else hard."""
+    out, start = [], span.start
+    while span.end - start > max_chars:
+        window = text[start : start + max_chars + 1]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        cut = cut + 1 if cut >= max_chars // 2 else window.rfind(" ")
+        if cut <= 0:
+            cut = max_chars
+        piece_end = start + cut
+        out.append(_trim(text, start, piece_end))
+        start = piece_end
+    out.append(_trim(text, start, span.end))
+    return [p for p in out if p.end > p.start]
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    seg = text[start:end]
+    left = len(seg) - len(seg.lstrip())
+    return Span(start + left, start + len(seg.rstrip()))
 
 
 # ---------------------------------------------------------------- words
 
-_NO_MARK = {"đ": "d", "Đ": "d"}
+# Letters whose NFD form keeps no base letter to compare on: "đ" and the look-alike "ð"/"Ð"
+# (U+00F0/U+00D0, typed for "đ"/"Đ" by some input methods; the segmenter rewrites them to "đ").
+_NO_MARK = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
+_RESYNC_WINDOW = 8  # how many following words may be tried to re-find our place after a rewrite
 
 
 @lru_cache(maxsize=4096)
@@ -150,21 +188,85 @@ def align_tokens(text: str, tokens: Iterable[str], offset: int = 0) -> list[Span
     """Place each token (in order) on ``text``; spans are shifted by ``offset``.
 
     Tokens may differ from the text in diacritics, tone placement,
-    normalisation form and internal spacing, but not in letters.
+    normalisation form and internal spacing, but not in letters: a token that
+    cannot be placed exactly raises ``AlignmentError`` (training data must be exact).
+    """
+    return align_words(text, tokens, offset, exact=True)[0]
+
+
+def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool = False) -> tuple[list[Span], list[str]]:
+    """Place tokens on ``text`` like ``align_tokens``, surviving letter rewrites.
+
+    The segmenter rewrites some words it returns ("qui" -> "quy", "nghành" -> "ngành").
+    Where a token is not found exactly, the next tokens that are found exactly fix
+    where the rewritten run ends, and the run is placed inside that gap by a
+    character alignment; a token with no letter in common with its gap is skipped.
+    Returns the spans and the skipped tokens; ``exact=True`` raises instead.
     """
     sk, spans = skeleton(text)
-    out, pos = [], 0
-    for tok in tokens:
-        tsk, _ = skeleton(tok)
-        if not tsk:
+    toks = [t for t in tokens if skeleton(t)[0]]
+    tsks = [skeleton(t)[0] for t in toks]
+    placed: list[tuple[int, int]] = []
+    skipped: list[str] = []
+    pos, i = 0, 0
+    while i < len(tsks):
+        found = sk.find(tsks[i], pos)
+        if found >= 0 and not any(c.isalnum() for c in sk[pos:found]):
+            placed.append((found, found + len(tsks[i])))
+            pos, i = found + len(tsks[i]), i + 1
             continue
-        found = sk.find(tsk, pos)
-        if found < 0 or any(c.isalnum() for c in sk[pos:found]):
+        if exact:
             where = spans[pos][0] if pos < len(spans) else len(text)
-            raise AlignmentError(f"cannot place word {tok!r} at {text[where:where + 40]!r}")
-        s, e = spans[found][0], spans[found + len(tsk) - 1][1]
-        out.append(Span(s + offset, e + offset))
-        pos = found + len(tsk)
+            raise AlignmentError(f"cannot place word {toks[i]!r} at {text[where:where + 40]!r}")
+        j, gap_end = _resync(sk, tsks, i, pos)
+        for k, place in zip(range(i, j), _place_in_gap(tsks[i:j], sk[pos:gap_end])):
+            if place is None:
+                skipped.append(toks[k])
+            else:
+                placed.append((pos + place[0], pos + place[1]))
+        pos, i = gap_end, j
+    out = [Span(spans[a][0] + offset, spans[b - 1][1] + offset) for a, b in placed]
+    return out, skipped
+
+
+def _resync(sk: str, tsks: list[str], i: int, pos: int) -> tuple[int, int]:
+    """First j > i whose token is found exactly after ``pos`` with a gap plausible for tokens i..j-1;
+    returns (j, where the gap ends). With none, the rest of the text is the gap."""
+    need = 0
+    for j in range(i + 1, min(len(tsks), i + 1 + _RESYNC_WINDOW)):
+        need += len(tsks[j - 1])
+        found = sk.find(tsks[j], pos)
+        if found >= 0 and need // 2 <= found - pos <= 2 * need + 2:
+            return j, found
+    return len(tsks), len(sk)
+
+
+def _place_in_gap(tsks: list[str], gap: str) -> list[tuple[int, int] | None]:
+    """Spans inside ``gap`` for consecutive token skeletons, by a character alignment."""
+    from difflib import SequenceMatcher
+
+    joined = "".join(tsks)
+    where = [-1] * len(joined)
+    for a, b, n in SequenceMatcher(None, joined, gap, autojunk=False).get_matching_blocks():
+        for k in range(n):
+            where[a + k] = b + k
+    out: list[tuple[int, int] | None] = []
+    cursor, start = 0, 0
+    for n, t in enumerate(tsks):
+        hits = [where[k] for k in range(start, start + len(t)) if where[k] >= 0]
+        start += len(t)
+        if not hits:
+            out.append(None)
+            continue
+        lo = max(cursor, min(hits))
+        hi = len(gap) if n == len(tsks) - 1 else max(hits) + 1
+        if n > 0 and out[-1] is not None and out[-1][1] < lo:  # letters between two words go to the earlier one
+            out[-1] = (out[-1][0], lo)
+        if hi <= lo:
+            out.append(None)
+            continue
+        out.append((lo, hi))
+        cursor = hi
     return out
 
 
@@ -175,15 +277,28 @@ def _underthesea_words(sentence: str) -> list[str]:
 
 
 def segment_words(
-    text: str, start: int = 0, end: int | None = None, tokenizer: Callable[[str], list[str]] | None = None
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    tokenizer: Callable[[str], list[str]] | None = None,
+    exact: bool = False,
+    skipped: list[str] | None = None,
 ) -> list[Span]:
-    """Word spans (underthesea segmentation) of ``text[start:end]``, as offsets into ``text``."""
+    """Word spans (underthesea segmentation) of ``text[start:end]``, as offsets into ``text``.
+
+    Words the segmenter rewrote are still placed (``align_words``); a word that
+    cannot be placed at all is left out and appended to ``skipped``, or, with
+    ``exact=True`` (training data), raises ``AlignmentError``.
+    """
     end = len(text) if end is None else end
     piece = text[start:end]
     if not piece.strip():
         return []
     words = (tokenizer or _underthesea_words)(piece)
-    return align_tokens(piece, words, offset=start)
+    spans, lost = align_words(piece, words, offset=start, exact=exact)
+    if skipped is not None:
+        skipped.extend(lost)
+    return spans
 
 
 def refine_at_boundaries(words: list[Span], text: str, cuts: Iterable[int]) -> tuple[list[Span], int]:
@@ -211,11 +326,16 @@ def refine_at_boundaries(words: list[Span], text: str, cuts: Iterable[int]) -> t
 
 
 def segment_at_spans(
-    text: str, cuts: Iterable[int], start: int = 0, end: int | None = None, tokenizer: Callable[[str], list[str]] | None = None
+    text: str,
+    cuts: Iterable[int],
+    start: int = 0,
+    end: int | None = None,
+    tokenizer: Callable[[str], list[str]] | None = None,
+    exact: bool = False,
 ) -> tuple[list[Span], int]:
     """Segmenter words of ``text[start:end]`` split at every offset in ``cuts`` (span boundaries),
     so that every given span falls on words; also returns how many words had to be split."""
-    return refine_at_boundaries(segment_words(text, start, end, tokenizer=tokenizer), text, cuts)
+    return refine_at_boundaries(segment_words(text, start, end, tokenizer=tokenizer, exact=exact), text, cuts)
 
 
 def syllables(text: str, start: int = 0, end: int | None = None) -> list[Span]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES
+from model.schema import jsonl_lines
 
 
 def _is_punct_or_space(ch: str, closing: bool) -> bool:
@@ -31,7 +32,7 @@ def _check_entity(e: Any, text: str, k: int) -> list[str]:
     eid, start, end, label = e["id"], e["start"], e["end"], e["label"]
     if not isinstance(eid, str) or not eid:
         return [f"entity #{k} has an id that is not a non-empty string"]
-    if label not in ENTITY_LABELS:
+    if not isinstance(label, str) or label not in ENTITY_LABELS:
         return [f"entity {eid} has unknown label {label!r} (allowed: {', '.join(ENTITY_LABELS)})"]
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
         return [f"entity {eid} has non-integer offsets"]
@@ -52,10 +53,10 @@ def _check_relations(rels: Any, by_id: dict[str, dict]) -> list[str]:
     for k, r in enumerate(rels):
         if not isinstance(r, dict) or not {"head", "tail", "label"} <= set(r):
             return [f"relation #{k} needs 'head', 'tail' and 'label'"]
-        if r["label"] not in RELATION_LABELS:
+        if not isinstance(r["label"], str) or r["label"] not in RELATION_LABELS:
             return [f"relation #{k} has unknown label {r['label']!r} (allowed: {', '.join(RELATION_LABELS)})"]
         for end in ("head", "tail"):
-            if r[end] not in by_id:
+            if not isinstance(r[end], str) or r[end] not in by_id:
                 return [f"relation #{k} points at missing entity id {r[end]!r}"]
         want_head, want_tail = RELATION_SIGNATURES[r["label"]]
         got = (by_id[r["head"]]["label"], by_id[r["tail"]]["label"])
@@ -98,6 +99,10 @@ def validate_line(line: str) -> tuple[Any, list[str]]:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return None, [f"bad JSON ({exc.msg} at column {exc.colno})"]
+    except RecursionError:
+        return None, ["bad JSON (nested too deeply)"]
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        return None, [f"bad JSON ({exc})"]
     return obj, validate_record(obj)
 
 
@@ -113,7 +118,7 @@ def validate_file(path: str | Path) -> tuple[int, list[str]]:
     except UnicodeDecodeError:
         return 0, [f"{path}: is not UTF-8 text"]
     errors, count = [], 0
-    for lineno, line in enumerate(content.splitlines(), start=1):
+    for lineno, line in enumerate(jsonl_lines(content), start=1):
         if not line.strip():
             continue
         count += 1

@@ -64,15 +64,20 @@ def test_bad_file_does_not_lose_the_others(tiny_model_dir, tmp_path, capsys):
     binary = tmp_path / "b.txt"
     binary.write_bytes(b"\x00\x01\x02binary")
     latin = tmp_path / "c.txt"
-    latin.write_bytes("Huyện".encode("utf-16"))
+    latin.write_bytes("Thành phố Đà Nẵng".encode("latin-1", "replace") + b" \xe0\xe1 \xd0")
+    utf16 = tmp_path / "d.txt"
+    utf16.write_bytes(SENT.encode("utf-16"))
+    missing = str(tmp_path / "none.txt")
     code, out, err = run(
-        ["predict", "--model", str(tiny_model_dir), "-f", "jsonl", str(good), str(binary), str(latin), str(tmp_path / "none.txt")],
+        ["predict", "--model", str(tiny_model_dir), "-f", "jsonl", str(good), str(binary), str(latin), str(utf16), missing],
         capsys,
     )
     assert code == 1
-    assert len(out.splitlines()) == 1 and json.loads(out)["source"] == str(good)
-    assert "binary" in err and "does not exist" in err
-    assert err.count("canbo: error:") == 3
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["source"] for r in rows] == [str(good), str(utf16), "<text>"]
+    assert rows[1]["text"] == SENT and rows[2]["text"] == missing  # only an existing path is a file
+    assert "binary" in err and "not UTF-8" in err and f"no file {missing} exists" in err
+    assert err.count("canbo: error:") == 2
 
 
 def test_folder_without_text_and_stdin(tiny_model_dir, tmp_path, capsys, monkeypatch):

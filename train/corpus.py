@@ -20,9 +20,14 @@ BODIES_FILE = "bodies.json"
 
 
 def body_sentences(raw_dir: str | Path) -> list[Document]:
-    """Sentence records (no entities yet) of every article body listed in ``bodies.json``."""
+    """Sentence records (no entities yet) of every article body listed in ``bodies.json``;
+    a folder without ``bodies.json`` (written articles, no site furniture) has every line of
+    every ``*.txt`` as body."""
     raw_dir = Path(raw_dir)
-    bodies = json.loads((raw_dir / BODIES_FILE).read_text(encoding="utf-8"))
+    if (raw_dir / BODIES_FILE).is_file():
+        bodies = json.loads((raw_dir / BODIES_FILE).read_text(encoding="utf-8"))
+    else:
+        bodies = {p.name: [[1, 1 << 30]] for p in raw_dir.glob("*.txt")}
     out = []
     for name, ranges in sorted((k, v) for k, v in bodies.items() if not k.startswith("_")):
         text = (raw_dir / name).read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from model.decode import relation_candidates, spans_to_tags
 from model.encoding import WordEncoder, gold_word_spans
 from model.features import rule_word_tags
 from model.schema import Document
-from model.text import segment_at_spans
+from model.text import AlignmentError, segment_at_spans
 
 
 @dataclass
@@ -43,7 +43,11 @@ def document_features(
     rule_features: bool = False,
 ) -> list[dict[str, Any]]:
     """Features of one gold sentence: one dict per encoder window."""
-    words, n_split = segment_at_spans(doc.text, [x for e in doc.entities for x in (e.start, e.end)])
+    try:  # training data must be exact: a word we cannot place is an error naming the line
+        words, n_split = segment_at_spans(doc.text, [x for e in doc.entities for x in (e.start, e.end)], exact=True)
+    except AlignmentError as exc:
+        where = doc.meta.get("source") or doc.id or repr(doc.text[:40])
+        raise AlignmentError(f"{where}: {exc}") from exc
     report.sentences += 1
     report.words += len(words)
     report.split_words += n_split
@@ -59,7 +63,7 @@ def document_features(
         a, b = w.first_word, w.first_word + len(w.word_starts)
         inside = [k for k, s in enumerate(spans) if a <= s.start and s.end < b and s.label in signature]
         local = [(spans[k].start - a, spans[k].end - a) for k in inside]
-        pairs = relation_candidates([spans[k].label for k in inside], *signature)
+        pairs = relation_candidates([spans[k].label for k in inside], *signature, starts=[spans[k].start for k in inside])
         feats.append(
             {
                 "input_ids": w.input_ids,
