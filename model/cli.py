@@ -106,6 +106,13 @@ CHARS_PER_BATCH = 200_000  # and at most this much text in one batch
 PROGRESS_CHARS = 200_000  # a single input longer than this shows its own progress bar
 
 
+def _say(message: str) -> None:
+    """One line on stderr that does not break a progress bar."""
+    from tqdm.auto import tqdm
+
+    tqdm.write(message, file=sys.stderr)
+
+
 def _open_output(path: str | None):
     """The output stream, opened before any work so a bad destination fails at once."""
     if not path:
@@ -121,10 +128,10 @@ def _batches(inputs, failures: list[str]):
     batch, size = [], 0
     for item in inputs:
         if item.note:
-            print(f"canbo: note: {item.note}", file=sys.stderr)
+            _say(f"canbo: note: {item.note}")
         if item.error is not None:
             failures.append(item.error)
-            print(f"canbo: error: {item.error}", file=sys.stderr)
+            _say(f"canbo: error: {item.error}")
             continue
         batch.append((item.source, item.text))
         size += len(item.text)
@@ -151,7 +158,7 @@ def _predicted(pipe, inputs, batch_size: int, failures: list[str]):
                 yield source, pipe.predict(text)
             except Exception as exc:  # noqa: BLE001 - one failing input never loses the others
                 failures.append(f"{source}: {exc}")
-                print(f"canbo: error: {source}: prediction failed ({exc})", file=sys.stderr)
+                _say(f"canbo: error: {source}: prediction failed ({exc})")
 
 
 def _run_model(args, layout_for, transform) -> int:

@@ -127,13 +127,13 @@ def iter_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = MA
 
 
 def cut_long(text: str, span: Span, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
-    """``span`` cut into pieces of at most ``max_chars``, at a space after ";" or "," where there
-    is one in the second half of the piece, else at the last space, else hard."""
+    """``span`` cut into pieces of at most ``max_chars``: after the last ";" (else ",") in the second
+    half of the piece, else at the last space, else hard."""
     out, start = [], span.start
     while span.end - start > max_chars:
         window = text[start : start + max_chars + 1]
-        cut = max(window.rfind("; "), window.rfind(", "))
-        cut = cut + 1 if cut >= max_chars // 2 else window.rfind(" ")
+        cut = next((k + 1 for k in (window.rfind(sep) for sep in ("; ", ", ")) if k >= max_chars // 2), 0)
+        cut = cut or window.rfind(" ")
         if cut <= 0:
             cut = max_chars
         piece_end = start + cut
@@ -187,9 +187,9 @@ def skeleton(text: str) -> tuple[str, list[tuple[int, int]]]:
 def align_tokens(text: str, tokens: Iterable[str], offset: int = 0) -> list[Span]:
     """Place each token (in order) on ``text``; spans are shifted by ``offset``.
 
-    Tokens may differ from the text in diacritics, tone placement,
-    normalisation form and internal spacing, but not in letters: a token that
-    cannot be placed exactly raises ``AlignmentError`` (training data must be exact).
+    Tokens may differ from the text in diacritics, tone placement, normalisation
+    form, internal spacing and the segmenter's letter rewrites; a token that cannot
+    be placed at all raises ``AlignmentError`` (training data must never lose a word).
     """
     return align_words(text, tokens, offset, exact=True)[0]
 
@@ -201,7 +201,7 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
     Where a token is not found exactly, the next tokens that are found exactly fix
     where the rewritten run ends, and the run is placed inside that gap by a
     character alignment; a token with no letter in common with its gap is skipped.
-    Returns the spans and the skipped tokens; ``exact=True`` raises instead.
+    Returns the spans and the skipped tokens; ``exact=True`` raises instead of skipping.
     """
     sk, spans = skeleton(text)
     toks = [t for t in tokens if skeleton(t)[0]]
@@ -215,11 +215,11 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
             placed.append((found, found + len(tsks[i])))
             pos, i = found + len(tsks[i]), i + 1
             continue
-        if exact:
-            where = spans[pos][0] if pos < len(spans) else len(text)
-            raise AlignmentError(f"cannot place word {toks[i]!r} at {text[where:where + 40]!r}")
         j, gap_end = _resync(sk, tsks, i, pos)
         for k, place in zip(range(i, j), _place_in_gap(tsks[i:j], sk[pos:gap_end])):
+            if place is None and exact:
+                where = spans[pos][0] if pos < len(spans) else len(text)
+                raise AlignmentError(f"cannot place word {toks[k]!r} at {text[where:where + 40]!r}")
             if place is None:
                 skipped.append(toks[k])
             else:

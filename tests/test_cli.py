@@ -10,7 +10,6 @@ from model.cli import main
 from model.formats import FORMATS
 
 SENT = "Đồng chí Lê Minh Khoa, Bí thư Huyện ủy Tam Nông chủ trì hội nghị."
-pytestmark = pytest.mark.slow
 
 
 def run(argv, capsys):
@@ -26,6 +25,7 @@ def test_version_and_help(capsys):
     assert exc.value.code == 0 and "canbo" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format(tiny_model_dir, capsys, fmt):
     code, out, _ = run(["predict", "--model", str(tiny_model_dir), "--format", fmt, SENT], capsys)
@@ -43,6 +43,7 @@ def test_every_format(tiny_model_dir, capsys, fmt):
         assert "PERSON" in out and "->" in out
 
 
+@pytest.mark.slow
 def test_json_contract_offsets_into_file(tiny_model_dir, tmp_path):
     f = tmp_path / "page.txt"
     f.write_text("image advertisement\n\n" + SENT + "\nLượt xem: 5\n", encoding="utf-8")
@@ -58,6 +59,7 @@ def test_json_contract_offsets_into_file(tiny_model_dir, tmp_path):
     assert any(e["label"] == "PERSON" for e in doc["entities"])
 
 
+@pytest.mark.slow
 def test_bad_file_does_not_lose_the_others(tiny_model_dir, tmp_path, capsys):
     good = tmp_path / "a.txt"
     good.write_text(SENT, encoding="utf-8")
@@ -80,6 +82,7 @@ def test_bad_file_does_not_lose_the_others(tiny_model_dir, tmp_path, capsys):
     assert err.count("canbo: error:") == 2
 
 
+@pytest.mark.slow
 def test_folder_without_text_and_stdin(tiny_model_dir, tmp_path, capsys, monkeypatch):
     (tmp_path / "empty").mkdir()
     code, _, err = run(["predict", "--model", str(tiny_model_dir), str(tmp_path / "empty")], capsys)
@@ -98,6 +101,7 @@ def test_missing_model_and_offline_hub_id(capsys, tmp_path):
     assert code == 2 and "Could not download 'someone/some-model'" in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_officials_formats(tiny_model_dir, capsys):
     text = SENT + " Sau đó, đồng chí Lê Minh Khoa kết luận hội nghị."
     code, out, _ = run(["officials", "--model", str(tiny_model_dir), "-f", "json", text], capsys)

@@ -86,3 +86,10 @@ def test_plan_windows_cover_every_word_once():
 
 def test_plan_windows_single_window_when_short():
     assert plan_windows([1, 2, 3], budget=10, overlap=2) == [(0, 3, 0, 3)]
+
+
+def test_relation_candidates_are_capped_by_word_distance():
+    labels = ["PERSON", "POSITION", "POSITION", "PERSON"]
+    starts = [0, 3, 100, 104]
+    assert relation_candidates(labels, "PERSON", "POSITION", starts=starts, max_distance=10) == [(0, 1), (3, 2)]
+    assert len(relation_candidates(labels, "PERSON", "POSITION")) == 4

@@ -81,3 +81,14 @@ def test_refine_at_boundaries_splits_and_counts():
     text = "Thành ủy viên"
     words, n = refine_at_boundaries([Span(0, 13)], text, [6])
     assert texts(text, words) == ["Thành", "ủy viên"] and n == 1
+
+
+def test_long_sentences_are_cut_at_a_list_separator():
+    from model.text import cut_long, split_sentences
+
+    text = "Dự có: " + "; ".join(f"ông Lê Văn A{k}, Chủ tịch xã" for k in range(200)) + "."
+    pieces = split_sentences(text, max_chars=500)
+    assert len(pieces) > 1 and all(p.end - p.start <= 500 for p in pieces)
+    assert all(text[p.end - 1] == ";" for p in pieces[:-1])
+    assert "".join(text[p.start : p.end] for p in pieces).replace(" ", "") == text.replace(" ", "")
+    assert cut_long("x" * 1200, Span(0, 1200), 500) == [Span(0, 500), Span(500, 1000), Span(1000, 1200)]

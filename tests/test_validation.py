@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from model.cli import main
+from model.validation import validate_file, validate_line
 
 GOOD = {
     "id": "x1",
@@ -76,3 +77,47 @@ def test_gold_corpus_is_valid(capsys):
     files = sorted(str(p) for p in (Path(__file__).parents[1] / "data" / "annotated").glob("*.jsonl"))
     assert len(files) == 4
     assert main(["data", "validate", *files]) == 0
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"text": "ab", "entities": [{"id": "T1", "start": 0, "end": 1, "label": "PERSON"}], '
+         '"relations": [{"head": ["T1"], "tail": "T1", "label": "HAS_POSITION"}]}', "missing entity id"),
+        ("[" * 100000 + "]" * 100000, "nested too deeply"),
+        ('{"text": "a", "n": ' + "9" * 5000 + "}", "bad JSON"),
+        ('{"text": "a", "entities": [{"id": "T1", "start": 0, "end": 1, "label": ["PERSON"]}]}', "unknown label"),
+    ],
+)
+def test_hostile_lines_are_one_error_each(line, reason):
+    _, problems = validate_line(line)
+    assert problems and reason in problems[0]
+
+
+def test_validation_goes_on_after_hostile_lines(tmp_path):
+    f = tmp_path / "g.jsonl"
+    f.write_text("[" * 100000 + "\n" + '{"text": "a", "entities": [], "relations": []}\n{"x": 1}\n', encoding="utf-8")
+    count, errors = validate_file(f)
+    assert count == 3 and [e.split(":")[1] for e in errors] == ["1", "3"]
+
+
+def test_what_validates_also_loads(tmp_path):
+    from model.schema import read_jsonl
+
+    f = tmp_path / "g.jsonl"
+    f.write_text('{"text": "Lê An", "entities": [{"id": "T1", "start": 0, "end": 5, "label": "PERSON"}]}\n'
+                 '{"text": "không có gì"}\n', encoding="utf-8")
+    assert validate_file(f) == (2, [])
+    docs = read_jsonl(f)
+    assert docs[0].entities[0].text == "Lê An" and docs[1].entities == []
+
+
+def test_jsonl_round_trip_keeps_hostile_strings(tmp_path):
+    from model.schema import Document, Entity, read_jsonl, write_jsonl
+
+    hostile = ["a\u2028b", "c\u0085d", "e\u2029f\x1cg", "h\r\ni", "j\u000bk\u000cl", "Ðồng\u200bchí"]
+    docs = [Document(text=t + " Lê An", entities=[Entity(len(t) + 1, len(t) + 6, "PERSON", "Lê An")], id=f"x{i}")
+            for i, t in enumerate(hostile)]
+    write_jsonl(docs, tmp_path / "h.jsonl")
+    back = read_jsonl(tmp_path / "h.jsonl")
+    assert [d.text for d in back] == [d.text for d in docs] and validate_file(tmp_path / "h.jsonl")[1] == []
