@@ -18,6 +18,29 @@ from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedMode
 from model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES, bio_tags
 
 
+def check_labels(entity_labels: list[str], relation_label: str) -> None:
+    """One clear sentence for label maps that this version of canbo does not know."""
+    unknown = [lab for lab in entity_labels if lab not in ENTITY_LABELS]
+    if unknown or len(set(entity_labels)) != len(entity_labels):
+        raise ValueError(f"entity labels {entity_labels} are not distinct labels of {list(ENTITY_LABELS)}")
+    if relation_label not in RELATION_SIGNATURES:
+        raise ValueError(f"relation label {relation_label!r} is not known (known: {', '.join(RELATION_SIGNATURES)})")
+    head, tail = RELATION_SIGNATURES[relation_label]
+    if head not in entity_labels or tail not in entity_labels:
+        raise ValueError(f"relation {relation_label} needs entity labels {head} and {tail}")
+
+
+def label_maps_checksum(config: PretrainedConfig) -> str:
+    """SHA-256 of the label maps a checkpoint was trained with (saved in run_info.json), so that
+    an edited map is refused at load time instead of silently swapping labels."""
+    import hashlib
+    import json
+
+    maps = {"entity_labels": list(config.entity_labels), "relation_label": config.relation_label,
+            "id2label": {str(k): v for k, v in sorted(config.id2label.items(), key=lambda kv: int(kv[0]))}}
+    return hashlib.sha256(json.dumps(maps, sort_keys=True).encode()).hexdigest()
+
+
 class CanboConfig(PretrainedConfig):
     """Backbone config (as a dict), label maps and head sizes: everything a checkpoint needs."""
 
@@ -42,6 +65,7 @@ class CanboConfig(PretrainedConfig):
         self.backbone_config = backbone_config or {}
         self.entity_labels = list(entity_labels or ENTITY_LABELS)
         self.relation_label = relation_label
+        check_labels(self.entity_labels, relation_label)
         self.head_hidden_size = head_hidden_size
         self.width_buckets = width_buckets
         self.distance_buckets = distance_buckets

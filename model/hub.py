@@ -56,15 +56,16 @@ def hub_reachable(timeout: float = 2.0) -> bool:
         return False
 
 
-def unavailable_message(name: str) -> str:
+def unavailable_message(name: str, flag: str = "--model") -> str:
     return (
         f"Could not download '{name}' from the Hugging Face Hub (offline or unreachable); "
-        f"download it on a connected machine and pass its local folder instead, e.g. --model /path/to/{Path(name).name}."
+        f"download it on a connected machine and pass its local folder instead, e.g. {flag} /path/to/{Path(name).name}."
     )
 
 
-def resolve_model_path(name_or_path: str | os.PathLike) -> Path:
-    """A local folder holding ``name_or_path``'s files (config, weights, tokenizer)."""
+def resolve_model_path(name_or_path: str | os.PathLike, flag: str = "--model") -> Path:
+    """A local folder holding ``name_or_path``'s files (config, weights, tokenizer); ``flag`` is
+    the option that names it in the caller's command, for the error message."""
     path = Path(name_or_path).expanduser()
     if path.exists():
         if not path.is_dir():
@@ -80,8 +81,8 @@ def resolve_model_path(name_or_path: str | os.PathLike) -> Path:
     except Exception:  # noqa: BLE001 - not in the cache: fall through to a download
         pass
     if not hub_reachable():
-        raise ModelUnavailableError(unavailable_message(name))
+        raise ModelUnavailableError(unavailable_message(name, flag))
     try:
         return Path(snapshot_download(name))
     except Exception as exc:  # noqa: BLE001 - any hub failure gets the same clear sentence
-        raise ModelUnavailableError(unavailable_message(name)) from exc
+        raise ModelUnavailableError(unavailable_message(name, flag)) from exc

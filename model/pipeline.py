@@ -266,5 +266,26 @@ def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[
             model = CanboModel.from_pretrained(folder)
             tokenizer = AutoTokenizer.from_pretrained(folder)
     except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
-        raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}") from exc
+        hint = ""
+        if not (folder / "tokenizer_config.json").is_file():
+            hint = " (it has no tokenizer files: a checkpoint written before this version needs the run's tokenizer files copied in)"
+        raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}{hint}") from exc
+    check_label_maps(folder, model.config)
     return Pipeline(model, tokenizer, segmenter=segmenter)
+
+
+def check_label_maps(folder: Path, config) -> None:
+    """Refuse a checkpoint whose label maps differ from the ones it was trained with."""
+    import json
+
+    from model.architecture import label_maps_checksum
+
+    info_file = folder / "run_info.json"
+    if not info_file.is_file():
+        return
+    want = json.loads(info_file.read_text(encoding="utf-8")).get("label_maps_sha256")
+    if want and want != label_maps_checksum(config):
+        raise ModelUnavailableError(
+            f"'{folder}': the label maps in config.json differ from the ones the weights were trained with "
+            "(run_info.json records their checksum); restore the original config.json"
+        )

@@ -112,10 +112,17 @@ def document_from_gold_dict(obj: dict[str, Any]) -> Document:
 
 def read_jsonl(path: str | Path) -> list[Document]:
     """Load and validate a gold JSONL file; raise CorpusError on the first bad line."""
+    from model.inputs import decode_bytes
     from model.validation import validate_line
 
+    try:
+        content = decode_bytes(Path(path).read_bytes(), str(path))
+    except OSError as exc:
+        raise CorpusError(f"{path} cannot be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:
+        raise CorpusError(str(exc)) from exc
     docs = []
-    for lineno, line in enumerate(jsonl_lines(Path(path).read_text(encoding="utf-8")), start=1):
+    for lineno, line in enumerate(jsonl_lines(content), start=1):
         if not line.strip():
             continue
         obj, problems = validate_line(line)
@@ -134,7 +141,8 @@ def jsonl_lines(text: str) -> list[str]:
 
 
 def read_corpus(paths: Iterable[str | Path]) -> list[Document]:
-    """Load several gold files (or directories of ``*.jsonl``) in a stable order."""
+    """Load several gold files (or directories of ``*.jsonl``) in a stable order; a folder without
+    ``*.jsonl`` files or a path that is not there is an error naming it."""
     docs: list[Document] = []
     for p in _expand(paths):
         docs.extend(read_jsonl(p))
@@ -144,9 +152,14 @@ def read_corpus(paths: Iterable[str | Path]) -> list[Document]:
 def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(p.glob("*.jsonl"))
-        else:
+            files = sorted(p.glob("*.jsonl"))
+            if not files:
+                raise CorpusError(f"folder {p} has no *.jsonl files")
+            yield from files
+        elif p.exists():  # a file, a FIFO or /dev/stdin
             yield p
+        else:
+            raise CorpusError(f"{p} does not exist (relative paths are from {Path.cwd()})")
 
 
 def write_jsonl(docs: Iterable[Document], path: str | Path, gold: bool = True) -> None:

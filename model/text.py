@@ -155,6 +155,7 @@ def _trim(text: str, start: int, end: int) -> Span:
 # (U+00F0/U+00D0, typed for "đ"/"Đ" by some input methods; the segmenter rewrites them to "đ").
 _NO_MARK = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
 _RESYNC_WINDOW = 8  # how many following words may be tried to re-find our place after a rewrite
+_MIN_SHARED = 0.5  # a rewritten word shares at least half its letters with the text it is placed on
 
 
 @lru_cache(maxsize=4096)
@@ -215,7 +216,7 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
             placed.append((found, found + len(tsks[i])))
             pos, i = found + len(tsks[i]), i + 1
             continue
-        j, gap_end = _resync(sk, tsks, i, pos)
+        j, gap_end = _resync(text, sk, spans, tsks, i, pos)
         for k, place in zip(range(i, j), _place_in_gap(tsks[i:j], sk[pos:gap_end])):
             if place is None and exact:
                 where = spans[pos][0] if pos < len(spans) else len(text)
@@ -229,15 +230,18 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
     return out, skipped
 
 
-def _resync(sk: str, tsks: list[str], i: int, pos: int) -> tuple[int, int]:
-    """First j > i whose token is found exactly after ``pos`` with a gap plausible for tokens i..j-1;
-    returns (j, where the gap ends). With none, the rest of the text is the gap."""
+def _resync(text: str, sk: str, spans: list[tuple[int, int]], tsks: list[str], i: int, pos: int) -> tuple[int, int]:
+    """First j > i whose token is found exactly after ``pos``, starting a word of the text, with a
+    gap plausible for tokens i..j-1; returns (j, where the gap ends). With none, the rest is the gap."""
     need = 0
     for j in range(i + 1, min(len(tsks), i + 1 + _RESYNC_WINDOW)):
         need += len(tsks[j - 1])
         found = sk.find(tsks[j], pos)
-        if found >= 0 and need // 2 <= found - pos <= 2 * need + 2:
-            return j, found
+        while found >= 0 and found - pos <= 2 * need + 2:
+            start = spans[found][0]
+            if need // 2 <= found - pos and (start == 0 or not text[start - 1].isalnum()):
+                return j, found
+            found = sk.find(tsks[j], found + 1)
     return len(tsks), len(sk)
 
 
@@ -262,7 +266,7 @@ def _place_in_gap(tsks: list[str], gap: str) -> list[tuple[int, int] | None]:
         hi = len(gap) if n == len(tsks) - 1 else max(hits) + 1
         if n > 0 and out[-1] is not None and out[-1][1] < lo:  # letters between two words go to the earlier one
             out[-1] = (out[-1][0], lo)
-        if hi <= lo:
+        if hi <= lo or len(hits) < _MIN_SHARED * max(len(t), hi - lo):  # too little in common: another word
             out.append(None)
             continue
         out.append((lo, hi))

@@ -18,7 +18,7 @@ from model.schema import jsonl_lines
 def _is_punct_or_space(ch: str, closing: bool) -> bool:
     if ch.isspace():
         return True
-    if closing and ch == "%":  # a closing % belongs to the number
+    if closing and ch in "%‰":  # a closing % (or per mille) belongs to the number
         return False
     return unicodedata.category(ch).startswith("P")
 

@@ -33,12 +33,30 @@ def test_same_config_and_seed_give_same_dev_metrics(tmp_path, tiny_gold_path):
     assert info["dev_metrics"] == a and info["train_sentences"] == 3
 
 
-def test_resume_from_last_checkpoint(tmp_path, tiny_gold_path):
+def test_resume_continues_from_the_checkpoint_step(tmp_path, tiny_gold_path):
     small_run(tmp_path / "r", tiny_gold_path, save_total_limit=3)
-    ckpts = sorted((tmp_path / "r" / "checkpoints").glob("checkpoint-*"))
-    assert ckpts
-    metrics = small_run(tmp_path / "r", tiny_gold_path, resume_from_checkpoint=str(ckpts[0]), save_total_limit=3)
-    assert "ents_f" in metrics
+    first = json.loads((tmp_path / "r" / "run_info.json").read_text())
+    ckpts = sorted((tmp_path / "r" / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    assert len(ckpts) == 3 and first["start_step"] == 0
+    small_run(tmp_path / "r", tiny_gold_path, resume_from_checkpoint=str(ckpts[0]), save_total_limit=3)
+    info = json.loads((tmp_path / "r" / "run_info.json").read_text())
+    assert info["start_step"] == int(ckpts[0].name.split("-")[1]) > 0  # not restarted from step 0
+    assert info["end_step"] == first["end_step"]
+
+
+def test_resume_last_skips_an_incomplete_newest_checkpoint(tmp_path, tiny_gold_path):
+    from model import load
+    from train.trainer import latest_complete_checkpoint
+
+    small_run(tmp_path / "r", tiny_gold_path, save_total_limit=3)
+    folder = tmp_path / "r" / "checkpoints"
+    ckpts = sorted(folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    (ckpts[-1] / "optimizer.pt").unlink()  # as if killed while saving
+    assert latest_complete_checkpoint(folder) == str(ckpts[-2])
+    small_run(tmp_path / "r", tiny_gold_path, resume_from_checkpoint="last", save_total_limit=3)
+    info = json.loads((tmp_path / "r" / "run_info.json").read_text())
+    assert info["resumed_from"] == str(ckpts[-2]) and info["start_step"] == int(ckpts[-2].name.split("-")[1])
+    assert load(ckpts[0]).predict("Ông Lê Văn An phát biểu.").text  # a checkpoint folder loads as a model
 
 
 def test_yaml_config_with_overrides(tmp_path):

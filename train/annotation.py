@@ -90,3 +90,48 @@ def import_pass(batch_files: Iterable[str | Path], sentences: list[Document], ou
     for stem, lines in files.items():
         (out_dir / f"{stem}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return problems
+
+
+def simple_of(doc: Document) -> dict[str, Any]:
+    """The simple record of a resolved Document (entities in order, relations by index)."""
+    return {
+        "id": doc.id,
+        "entities": [[e.label, e.text] for e in doc.entities],
+        "relations": [[r.head, r.tail] for r in doc.relations],
+    }
+
+
+def _key(doc: Document) -> tuple:
+    ents = tuple((e.start, e.end, e.label) for e in doc.entities)
+    rels = tuple(sorted((ents[r.head], ents[r.tail]) for r in doc.relations))
+    return ents, rels
+
+
+def disagreements(pass_a: list[Document], pass_b: list[Document]) -> list[dict[str, Any]]:
+    """Sentences the two passes annotate differently, both versions side by side, for adjudication."""
+    b_by_id = {d.id: d for d in pass_b}
+    out = []
+    for a in pass_a:
+        b = b_by_id.get(a.id)
+        if b is not None and _key(a) != _key(b):
+            out.append({"id": a.id, "text": a.text, "a": simple_of(a), "b": simple_of(b)})
+    return out
+
+
+def merge_adjudicated(
+    pass_a: list[Document], pass_b: list[Document], decisions: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Adjudicated simple records: the agreed annotation where the passes agree, the decision
+    where they do not. A disagreement without a decision is reported (and kept empty)."""
+    b_by_id = {d.id: d for d in pass_b}
+    out, missing = [], []
+    for a in pass_a:
+        b = b_by_id[a.id]
+        if _key(a) == _key(b):
+            out.append(simple_of(a))
+        elif a.id in decisions:
+            out.append(to_simple(decisions[a.id]))
+        else:
+            missing.append(a.id)
+            out.append({"id": a.id, "entities": [], "relations": []})
+    return out, missing

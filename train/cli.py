@@ -48,7 +48,7 @@ def _crossval(args) -> int:
     from train.crossval import format_summary, run_crossval
 
     _setup_logging()
-    print(format_summary(run_crossval(*parse_config(args.extra))))
+    print(format_summary(run_crossval(*parse_config(args.extra, prog="canbo crossval"))))
     return 0
 
 

@@ -8,6 +8,7 @@ help text (``canbo train --help``) and ``__post_init__`` validation.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,18 +118,62 @@ def field_names() -> set[str]:
     return {f.name for cls in CONFIG_CLASSES for f in dataclasses.fields(cls)}
 
 
+PATH_FIELDS = ("train", "dev")  # data paths in a YAML file are relative to that file's folder
+
+
 def read_yaml(path: str | Path) -> dict[str, Any]:
-    """Flat ``key: value`` YAML; unknown keys are an error naming the key."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    """Flat ``key: value`` YAML; unknown keys and values of the wrong type are an error naming
+    the key; ``train``/``dev`` paths are made relative to the YAML file's folder."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ValueError(f"config file {path} cannot be read ({exc.strerror or exc})") from None
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: a config is a mapping of 'key: value' lines")
     unknown = sorted(set(raw) - field_names())
     if unknown:
         raise ValueError(f"{path}: unknown config keys {', '.join(unknown)}")
+    types = field_types()
+    for key, value in raw.items():
+        raw[key] = check_type(key, value, types[key], where=str(path))
+    for key in PATH_FIELDS:
+        if key in raw:
+            raw[key] = [str(p) if Path(p).is_absolute() else str(path.parent / p) for p in raw[key]]
     return raw
 
 
-def parse_config(argv: list[str] | None = None) -> tuple[DataConfig, ModelConfig, TrainConfig]:
+def field_types() -> dict[str, Any]:
+    hints: dict[str, Any] = {}
+    for cls in CONFIG_CLASSES:
+        hints.update(typing.get_type_hints(cls))
+    return hints
+
+
+def check_type(key: str, value: Any, hint: Any, where: str = "config") -> Any:
+    """``value`` as the type ``hint`` of config field ``key``, or ValueError naming both."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if value is None and type(None) in typing.get_args(hint):
+        return None
+    if typing.get_origin(hint) is list:
+        if isinstance(value, str):  # "train: data/x" means one path, not its characters
+            value = [value]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        raise ValueError(f"{where}: '{key}' must be a list of paths, not {value!r}")
+    base = args[0] if args else hint
+    ok = {
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+        str: isinstance(value, str),
+    }.get(base, True)
+    if not ok:
+        raise ValueError(f"{where}: '{key}' must be {getattr(base, '__name__', base)}, not {value!r}")
+    return float(value) if base is float else value
+
+
+def parse_config(argv: list[str] | None = None, prog: str = "canbo train") -> tuple[DataConfig, ModelConfig, TrainConfig]:
     """``--config FILE`` as defaults, then command-line overrides (``--epochs 3``)."""
     import argparse
 
@@ -137,12 +182,30 @@ def parse_config(argv: list[str] | None = None) -> tuple[DataConfig, ModelConfig
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--config")
     known, rest = pre.parse_known_args(argv)
-    parser = HfArgumentParser(CONFIG_CLASSES, prog="canbo train", description="Train a canbo model.")
-    parser.add_argument("--config", help="YAML file of defaults (e.g. train/configs/tiny.yaml).")
+    parser = HfArgumentParser(CONFIG_CLASSES, prog=prog, description=f"{prog}: options of the typed training config.")
+    parser.add_argument("--config", help="YAML file of defaults (e.g. train/configs/default.yaml); data paths in it "
+                        "are relative to its folder.")
+    _annotate_help(parser)
     if known.config:
         parser.set_defaults(**read_yaml(known.config))
     data, model, train, _ = parser.parse_args_into_dataclasses(args=rest + ["--config", str(known.config)])
     return data, model, train
+
+
+def _annotate_help(parser) -> None:
+    """Show each option's type (the parser shows defaults); ``--no_X`` flags say what they turn off."""
+    types = field_types()
+    for action in parser._actions:
+        name = action.dest
+        if name not in types:
+            continue
+        if action.option_strings and all(o.startswith(("--no_", "--no-")) for o in action.option_strings):
+            action.help = f"Turn '{name}' off (same as --{name} false)."
+            continue
+        hint = types[name]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        kind = "list of paths" if typing.get_origin(hint) is list else getattr(args[0] if args else hint, "__name__", str(hint))
+        action.help = f"{action.help} [{kind}]"
 
 
 def config_dict(*configs: Any) -> dict[str, Any]:

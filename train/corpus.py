@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from model.schema import Document, Entity, Relation, article_id
+from model.schema import Document, Entity, Relation, article_id, jsonl_lines
 from model.text import Span, split_paragraph
 
 BODIES_FILE = "bodies.json"
@@ -79,7 +79,7 @@ def resolve_simple(sentence: Document, simple: dict[str, Any]) -> Document:
 
 def read_simple(path: str | Path) -> dict[str, dict[str, Any]]:
     out = {}
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, line in enumerate(jsonl_lines(Path(path).read_text(encoding="utf-8")), start=1):
         if line.strip():
             try:
                 rec = json.loads(line)
@@ -115,12 +115,15 @@ def build_gold(raw_dir: str | Path, simple_dir: str | Path, out_dir: str | Path)
 
 
 def load_pass(raw_dir: str | Path, simple_dir: str | Path) -> list[Document]:
-    """One annotator's pass over all bodies, as Documents in body-sentence order."""
+    """One annotator's pass, as Documents in body-sentence order, over the articles it has a
+    file for (a pass may cover part of a corpus; compare passes on what both cover)."""
     out = []
-    cache: dict[str, dict[str, Any]] = {}
+    cache: dict[str, dict[str, Any] | None] = {}
     for sent in body_sentences(raw_dir):
         stem = article_id(sent)
         if stem not in cache:
-            cache[stem] = read_simple(Path(simple_dir) / f"{stem}.jsonl")
-        out.append(resolve_simple(sent, cache[stem].get(sent.id, {})))
+            path = Path(simple_dir) / f"{stem}.jsonl"
+            cache[stem] = read_simple(path) if path.is_file() else None
+        if cache[stem] is not None:
+            out.append(resolve_simple(sent, cache[stem].get(sent.id, {})))
     return out

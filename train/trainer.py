@@ -18,10 +18,17 @@ from typing import Any
 
 import torch
 from datasets import Dataset
-from transformers import AutoModel, AutoTokenizer, EarlyStoppingCallback, Trainer, TrainingArguments
+from transformers import (
+    AutoModel,
+    AutoTokenizer,
+    EarlyStoppingCallback,
+    Trainer,
+    TrainerCallback,
+    TrainingArguments,
+)
 
 from eval.evaluate import system_metrics
-from model.architecture import CanboConfig, CanboModel
+from model.architecture import CanboConfig, CanboModel, label_maps_checksum
 from model.encoding import WordEncoder
 from model.hub import quiet_transformers, resolve_model_path
 from model.pipeline import Pipeline
@@ -73,7 +80,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
             seed=seed,
         )
     else:
-        backbone_dir = resolve_model_path(model_cfg.backbone)
+        backbone_dir = resolve_model_path(model_cfg.backbone, flag="--backbone")
     tokenizer = AutoTokenizer.from_pretrained(backbone_dir)
     with quiet_transformers():  # the pooler is dropped on purpose: no load report about it
         encoder = AutoModel.from_pretrained(backbone_dir, add_pooling_layer=False)
@@ -137,7 +144,14 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     out = Path(train_cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     train_docs, dev_docs = split_data(data)
+    if not train_docs:
+        raise ValueError(f"no training sentences in {', '.join(data.train)}")
     has_dev = bool(dev_docs)
+    if not has_dev and (train_cfg.early_stopping_patience > 0 or train_cfg.select_best):
+        log.warning(
+            "no dev set (--dev or --holdout_doc): early_stopping_patience and select_best do nothing; "
+            "the model of the last epoch is saved and run_info.json has no dev metrics"
+        )
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     args = TrainingArguments(
         output_dir=str(out / "checkpoints"),
@@ -172,7 +186,8 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     )
     log.info("alignment: %s", report.summary())
     stop_early = has_dev and train_cfg.select_best and train_cfg.early_stopping_patience > 0
-    callbacks = [EarlyStoppingCallback(train_cfg.early_stopping_patience)] if stop_early else []
+    start = StartStep()
+    callbacks = [start] + ([EarlyStoppingCallback(train_cfg.early_stopping_patience)] if stop_early else [])
     trainer = CanboTrainer(
         model=model,
         args=args,
@@ -182,30 +197,60 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         if has_dev
         else None,
         data_collator=Collator(tokenizer.pad_token_id),
+        processing_class=tokenizer,  # saved in every checkpoint, so a checkpoint folder loads with load()
         callbacks=callbacks,
         dev_docs=dev_docs,
         canbo_tokenizer=tokenizer,
         head_learning_rate=train_cfg.head_learning_rate,
     )
     resume = train_cfg.resume_from_checkpoint
-    trainer.train(resume_from_checkpoint=True if resume == "last" else resume)
+    if resume == "last":
+        resume = latest_complete_checkpoint(out / "checkpoints")
+        log.info("resuming from %s", resume or "scratch (no complete checkpoint)")
+    trainer.train(resume_from_checkpoint=resume)
     trainer.save_state()  # the full log history (per-epoch dev scores) for learning curves
     metrics = evaluate_docs(trainer.model, tokenizer, dev_docs) if has_dev else {}
     if trainer.is_world_process_zero():
-        save_run(trainer.model, tokenizer, out, config_dict(data, model_cfg, train_cfg), train_docs, metrics, report)
+        steps = {"start_step": start.step, "end_step": trainer.state.global_step, "resumed_from": resume}
+        save_run(trainer.model, tokenizer, out, config_dict(data, model_cfg, train_cfg), train_docs, metrics, report, steps)
     return metrics
 
 
-def save_run(model, tokenizer, out: Path, resolved: dict, train_docs, metrics: dict, report) -> None:
+class StartStep(TrainerCallback):
+    """Remembers the step training began at: 0 for a fresh run, the checkpoint's step on resume."""
+
+    step = 0
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.step = state.global_step
+
+
+CHECKPOINT_FILES = ("trainer_state.json", "model.safetensors", "optimizer.pt", "scheduler.pt")
+
+
+def latest_complete_checkpoint(folder: Path) -> str | None:
+    """The newest ``checkpoint-N`` in ``folder`` that has every file a resume needs, or None
+    (a run killed while saving leaves an incomplete newest checkpoint)."""
+    steps = []
+    for ckpt in folder.glob("checkpoint-*"):
+        suffix = ckpt.name.rsplit("-", 1)[-1]
+        if suffix.isdigit() and all((ckpt / f).is_file() for f in CHECKPOINT_FILES):
+            steps.append((int(suffix), ckpt))
+    return str(max(steps)[1]) if steps else None
+
+
+def save_run(model, tokenizer, out: Path, resolved: dict, train_docs, metrics: dict, report, steps=None) -> None:
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     (out / "train_config.json").write_text(json.dumps(resolved, ensure_ascii=False, indent=2), encoding="utf-8")
     info = {
         "data_fingerprint": fingerprint(train_docs),
+        "label_maps_sha256": label_maps_checksum(model.config),
         "train_sentences": len(train_docs),
         "alignment": report.summary(),
         "dev_metrics": metrics,
         "torch_threads": torch.get_num_threads(),
         "world_size": int(os.environ.get("WORLD_SIZE", "1")),
+        **(steps or {}),
     }
     (out / "run_info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,127 @@
+"""Build the written corpus (``data/written/``) from what the writers and annotators produced.
+
+Inputs, all committed: ``raw/*.txt`` (articles written for the corpus, every line is body),
+``raw/manifest_*.jsonl`` (region and event of each article), ``annotation/pass_a_raw`` and
+``annotation/pass_b_raw`` (two independent annotators' batch files, simple and markup format)
+and ``annotation/decisions`` (the adjudicator's records for the sentences the passes disagree
+on). Everything else is derived, bit for bit, by ``build_written``:
+
+* ``annotation/pass_a``, ``annotation/pass_b``: each pass as per-article simple files;
+* ``annotation/disagreements.jsonl``: both versions of every sentence they disagree on;
+* ``annotation/adjudicated``: agreed annotation, or the decision where they disagree;
+* ``annotated/*.jsonl``: the gold files (offsets, validated);
+* ``annotation/stats.json``: agreement before adjudication and counts per label and region.
+
+Only articles annotated by both passes and fully adjudicated become gold.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from model.labels import ENTITY_LABELS
+from model.schema import article_id, jsonl_lines, write_jsonl
+from train.annotation import disagreements, import_pass, merge_adjudicated, to_simple
+from train.corpus import body_sentences, load_pass, resolve_simple
+
+
+def read_records(folder: Path) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in jsonl_lines(path.read_text(encoding="utf-8")):
+            if line.strip():
+                rec = json.loads(line)
+                out[rec["id"]] = rec
+    return out
+
+
+def manifest(raw: Path) -> dict[str, dict[str, Any]]:
+    """Article id -> its manifest record (province, region, event, peoples)."""
+    out = {}
+    for path in sorted(raw.glob("manifest_*.jsonl")):
+        for line in jsonl_lines(path.read_text(encoding="utf-8")):
+            if line.strip():
+                rec = json.loads(line)
+                out[article_id(rec["file"])] = rec
+    return out
+
+
+def build_written(root: str | Path = "data/written") -> dict[str, Any]:
+    """Rebuild every derived file under ``root``; return the statistics written to stats.json."""
+    from eval.scoring import score_entities, score_relations
+
+    root = Path(root)
+    raw, ann = root / "raw", root / "annotation"
+    sentences = body_sentences(raw)
+    problems = {}
+    for name in ("pass_a", "pass_b"):
+        batches = sorted((ann / f"{name}_raw").glob("*.jsonl"))
+        covered = {json.loads(line)["id"].split("-")[0] for b in batches for line in jsonl_lines(b.read_text("utf-8")) if line.strip()}
+        shutil.rmtree(ann / name, ignore_errors=True)
+        problems[name] = import_pass(batches, [s for s in sentences if article_id(s) in covered], ann / name)
+    pass_a = load_pass(raw, ann / "pass_a")
+    b_ids = {d.id for d in load_pass(raw, ann / "pass_b")}
+    pass_a = [d for d in pass_a if d.id in b_ids]
+    pass_b = [d for d in load_pass(raw, ann / "pass_b") if d.id in {d.id for d in pass_a}]
+    todo = disagreements(pass_a, pass_b)
+    write_lines(ann / "disagreements.jsonl", todo)
+    decisions = read_records(ann / "decisions")
+    merged, missing = merge_adjudicated(pass_a, pass_b, decisions)
+    done = {article_id(r["id"]) for r in merged} - {article_id(i) for i in missing}
+    shutil.rmtree(ann / "adjudicated", ignore_errors=True)
+    shutil.rmtree(root / "annotated", ignore_errors=True)
+    (root / "annotated").mkdir(parents=True)
+    by_id = {s.id: s for s in sentences}
+    gold_by_article: dict[str, list] = {}
+    for rec in merged:
+        stem = article_id(rec["id"])
+        if stem in done:
+            gold_by_article.setdefault(stem, []).append(rec)
+    (ann / "adjudicated").mkdir(parents=True)
+    gold = []
+    for stem, recs in sorted(gold_by_article.items()):
+        write_lines(ann / "adjudicated" / f"{stem}.jsonl", recs)
+        docs = [resolve_simple(by_id[r["id"]], to_simple(r)) for r in recs]
+        for d in docs:
+            d.meta = {"doc": f"{stem}.txt", "start": d.meta["start"], "end": d.meta["end"]}
+        write_jsonl(docs, root / "annotated" / f"{stem}.jsonl")
+        gold.extend(docs)
+    ents, rels = score_entities(pass_a, pass_b), score_relations(pass_a, pass_b)
+    stats = {
+        "agreement_before_adjudication": {
+            "sentences": len(pass_a),
+            "sentences_disagreeing": len(todo),
+            "entity_micro_f1": round(ents["micro"]["f1"], 4),
+            "entity_f1_per_label": {k: round(v["f1"], 4) for k, v in ents["per_label"].items()},
+            "relation_f1": round(rels["f1"], 4),
+        },
+        "import_problems": {k: len(v) for k, v in problems.items()},
+        "undecided_disagreements": len(missing),
+        "gold": counts(gold, manifest(raw)),
+    }
+    (ann / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return stats
+
+
+def counts(docs: list, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Sentences, entities per label, relations, sentences with no entity; per region and in all."""
+
+    def tally(ds: list) -> dict[str, int]:
+        c = Counter(e.label for d in ds for e in d.entities)
+        return {"articles": len({article_id(d) for d in ds}), "sentences": len(ds),
+                "no_entity": sum(not d.entities for d in ds), **{lab: c[lab] for lab in ENTITY_LABELS},
+                "HAS_POSITION": sum(len(d.relations) for d in ds)}
+
+    regions: dict[str, list] = {}
+    for d in docs:
+        regions.setdefault(meta.get(article_id(d), {}).get("region", "unknown"), []).append(d)
+    return {"all": tally(docs), "by_region": {r: tally(ds) for r, ds in sorted(regions.items())}}
+
+
+def write_lines(path: Path, records: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
