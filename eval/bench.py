@@ -72,6 +72,7 @@ def plan(
     underthesea: bool = True,
     base_backbone: dict | None = None,
     raw_dir: str | None = None,
+    train_overrides: list[str] | None = None,
 ) -> list[tuple[str, dict]]:
     """(name, job spec) for every configuration.  Full corpus: the 4 articles x 20 for the given
     model (3120 sentences), x 5 for underthesea, x 1 for the phobert-base shape (156 sentences)."""
@@ -94,7 +95,7 @@ def plan(
     if train:
         for recipe, epochs in (("tiny", 1 if quick else 2), ("default", 1)):  # default: 2154 sentences
             jobs.append((f"train/{recipe}", {"job": "train_config", "config": f"train/configs/{recipe}.yaml",
-                                             "epochs": epochs}))  # fmt: skip
+                                             "epochs": epochs, "overrides": list(train_overrides or [])}))  # fmt: skip
         train_base = {"job": "train_base", "steps": 2 if quick else 8}
         if base_backbone:
             train_base["backbone"] = base_backbone

@@ -247,6 +247,7 @@ def job_train_config(spec: dict) -> dict:
         argv += ["--epochs", str(epochs), "--progress", "false", "--save_total_limit", "1"]
         if spec.get("train"):
             argv += ["--train", *spec["train"]]
+        argv += spec.get("overrides", [])  # e.g. a tiny data set and model for the test of this job
         t = time.perf_counter()
         tr.run_training(*parse_config(argv))
         wall = time.perf_counter() - t

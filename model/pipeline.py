@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from model.casing import is_shouted, recase
 from model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
 from model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from model.features import rule_word_tags
@@ -129,15 +130,31 @@ class Pipeline:
         for i, text in enumerate(texts):
             for sent in iter_sentences(text) if split else [Span(0, len(text))]:
                 lost: list[str] = []
-                words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
+                sentence = self._sentence(i, text, sent, lost)
                 skipped[i] += len(lost)
-                if words:
-                    group.append(_Sentence(i, words, self.encoder.encode(text, words, self._rule_tags(text, sent, words))))
+                if sentence is not None:
+                    group.append(sentence)
                 if len(group) >= GROUP_SENTENCES:
                     yield group
                     group = []
         if group:
             yield group
+
+    def _sentence(self, i: int, text: str, sent: Span, lost: list[str]) -> _Sentence | None:
+        """Words and windows of one sentence. A headline in capitals is read in ordinary case
+        (``model.casing``); the words keep their offsets into ``text``."""
+        piece = text[sent.start : sent.end]
+        if is_shouted(piece):
+            local = recase(piece)
+            words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
+            if not words:
+                return None
+            windows = self.encoder.encode(local, words, self._rule_tags(local, Span(0, len(local)), words))
+            return _Sentence(i, [Span(w.start + sent.start, w.end + sent.start) for w in words], windows)
+        words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
+        if not words:
+            return None
+        return _Sentence(i, words, self.encoder.encode(text, words, self._rule_tags(text, sent, words)))
 
     # ----------------------------------------------------------- stages
 

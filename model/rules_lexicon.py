@@ -53,6 +53,10 @@ PLACES = _table(
     "|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Tiền Giang"
     "|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái"
 )
+ABBREVIATIONS = set(  # written in capitals in ordinary text (kept so when a headline is recased)
+    "UBND HĐND MTTQ BCH BTV TP TX CHQS BCHQS NTM OCOP THCS THPT TNHH CP KCN CCN HTX ĐBQH BHXH BHYT CAND QĐND"
+    " QĐNDVN CSGT PCCC ATGT VN TW UB HĐ HCM TTXVN VOV VTV GDP FDI ODA USD VND ĐBSCL KT-XH KTXH CNH-HĐH".split()
+)
 EPONYMS = {("hồ", "chí", "minh")}  # a person's name unless a unit word ("TP") precedes it
 SURNAMES = set(
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Tạ Đinh Mai Trịnh Lương"

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from model.furniture import is_boilerplate, page_lines  # noqa: F401 - is_boilerplate is part of this API
+
 
 class AlignmentError(ValueError):
     """A word or span cannot be placed exactly on the original text."""
@@ -26,34 +28,6 @@ class Span:
 
 
 # ---------------------------------------------------------------- boilerplate
-
-_FURNITURE = re.compile(
-    r"""^(
-        image(\s+\w+)?                                   # "image advertisement", "image banner"
-      | tin\s+(mới|liên\s+quan)|xem\s+thêm|tìm\s+kiếm|bình\s+chọn
-      | văn\s+bản\s+(mới|điện\s+tử)|một\s+cửa\s+điện\s+tử
-      | trang\s+thông\s+tin\s+điện\s+tử.*|chào\s+mừng\s+bạn.*
-      | (lượt\s+(xem|truy\s+cập)|thống\s+kê\s+truy\s+cập|trực\s+tuyến|đang\s+online|hôm\s+nay
-         |trong\s+tuần|tất\s+cả|tổng\s+số\s+điểm.*|đánh\s+giá\s+cho\s+bài\s+viết)\s*:?\s*[\d.,]*
-      | click\s+để.*|bạn\s+quan\s+tâm.*\?|a-\s*a\s*a\+.*
-      | (thứ\s+\w+|chủ\s+nhật),?\s*\d{1,2}/\d{1,2}/\d{4}.*     # page-header dates
-      | \d+\s+điểm\s*\(.*\)
-      | .*https?://\S+.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_BULLET = re.compile(r"^[•·●▪\-–*]\s*")
-
-
-def is_boilerplate(line: str) -> bool:
-    """True for site furniture: ads, menus, counters, share widgets, header dates."""
-    s = _BULLET.sub("", unicodedata.normalize("NFC", line.strip()))
-    if not s:
-        return True
-    if not any(ch.isalpha() for ch in s):
-        return True
-    return bool(_FURNITURE.match(s))
-
 
 def lines(text: str) -> list[Span]:
     """Non-empty lines as spans trimmed of surrounding whitespace."""
@@ -113,14 +87,10 @@ def split_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = M
 
 
 def iter_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
-    """``split_sentences`` lazily, line by line, so a huge page is never split all at once."""
-    for m in re.finditer(r"[^\n\r]+", text):
-        seg = m.group()
-        left, right = len(seg) - len(seg.lstrip()), len(seg.rstrip())
-        if right <= left:
-            continue
-        line = Span(m.start() + left, m.start() + right)
-        if skip_boilerplate and is_boilerplate(text[line.start : line.end]):
+    """``split_sentences`` lazily, line by line, so a huge page is never split all at once;
+    furniture lines (``model.furniture``) are skipped unless ``skip_boilerplate`` is False."""
+    for line in page_lines(text):
+        if skip_boilerplate and line.reason is not None:
             continue
         for sent in split_paragraph(text, line.start, line.end):
             yield from cut_long(text, sent, max_chars)

@@ -1,7 +1,7 @@
 """Synthetic district-news sentences, annotated by data/GUIDELINES.md, for training.
 
 A template is a line of Vietnamese district news with typed slots in braces, filled from
-``train/gazetteers``; pieces are appended in order and each span is recorded as it is written,
+``model/lexicon``; pieces are appended in order and each span is recorded as it is written,
 so offsets are exact by construction. Slots (see ``_S.slot``): ``{P}``/``{Pc}``/``{p}``/``{pen}``
 PERSON with or without honorific; ``{T<}``/``{T>}``/``{t}`` POSITION held by the last person, the
 next one or nobody; ``{T*}`` apposition chain, ``{B}`` titles before a name; ``{O}`` ORG; ``{L}``,
@@ -16,12 +16,11 @@ import functools
 import random
 import re
 import unicodedata
-from pathlib import Path
 
+from model.lexicon import LEXICON_DIR as GAZ  # noqa: E402 - the one lexicon, shared with model/
 from model.schema import Document, Entity, Relation, write_jsonl
 from model.validation import validate_record
 
-GAZ = Path(__file__).with_name("gazetteers")
 CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế"}
 DUNITS = [("huyện", "Huyện ủy")] * 7 + [("thị xã", "Thị ủy"), ("quận", "Quận ủy"), ("thành phố", "Thành ủy")]
 UNIT = {"p": " tỉnh", "d": " huyện", "c": " xã"}
