@@ -3,7 +3,7 @@ rules, the casing of headlines and the sentence generator alike."""
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 LEXICON_DIR = Path(__file__).parent
