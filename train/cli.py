@@ -35,20 +35,24 @@ def _setup_logging() -> None:
 
 def _train(args) -> int:
     from train.config import parse_config
+
+    configs = parse_config(args.extra)  # first: --help and bad options answer before the heavy imports
     from train.trainer import run_training
 
     _setup_logging()
-    metrics = run_training(*parse_config(args.extra))
+    metrics = run_training(*configs)
     print(json.dumps(metrics, indent=2, ensure_ascii=False))
     return 0
 
 
 def _crossval(args) -> int:
     from train.config import parse_config
+
+    configs = parse_config(args.extra, prog="canbo crossval")
     from train.crossval import format_summary, run_crossval
 
     _setup_logging()
-    print(format_summary(run_crossval(*parse_config(args.extra, prog="canbo crossval"))))
+    print(format_summary(run_crossval(*configs)))
     return 0
 
 

@@ -4,7 +4,8 @@ Inputs, all committed: ``raw/*.txt`` (articles written for the corpus, every lin
 ``raw/manifest_*.jsonl`` (region and event of each article), ``annotation/pass_a_raw`` and
 ``annotation/pass_b_raw`` (two independent annotators' batch files, simple and markup format)
 and ``annotation/decisions`` (the adjudicator's records for the sentences the passes disagree
-on). Everything else is derived, bit for bit, by ``build_written``:
+on) and ``annotation/review`` (an independent reviewer's corrections of agreed sentences, from a
+sample). Everything else is derived, bit for bit, by ``build_written``:
 
 * ``annotation/pass_a``, ``annotation/pass_b``: each pass as per-article simple files;
 * ``annotation/disagreements.jsonl``: both versions of every sentence they disagree on;
@@ -71,11 +72,14 @@ def build_written(root: str | Path = "data/written") -> dict[str, Any]:
     write_lines(ann / "disagreements.jsonl", todo)
     decisions = read_records(ann / "decisions")
     merged, missing = merge_adjudicated(pass_a, pass_b, decisions)
+    review = read_records(ann / "review")  # an independent reviewer's corrections of agreed sentences
+    merged = [to_simple(review[r["id"]]) if r["id"] in review else r for r in merged]
     done = {article_id(r["id"]) for r in merged} - {article_id(i) for i in missing}
     shutil.rmtree(ann / "adjudicated", ignore_errors=True)
     shutil.rmtree(root / "annotated", ignore_errors=True)
     (root / "annotated").mkdir(parents=True)
     by_id = {s.id: s for s in sentences}
+    merged, trimmed = zip(*(apply_measure_words(r) for r in merged)) if merged else ((), ())
     gold_by_article: dict[str, list] = {}
     for rec in merged:
         stem = article_id(rec["id"])
@@ -101,10 +105,29 @@ def build_written(root: str | Path = "data/written") -> dict[str, Any]:
         },
         "import_problems": {k: len(v) for k, v in problems.items()},
         "undecided_disagreements": len(missing),
+        "review_corrections": sum(r["id"] in review for r in merged),
+        "measure_word_trims": sum(trimmed),
         "gold": counts(gold, manifest(raw)),
     }
     (ann / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return stats
+
+
+MEASURE_WORDS = set(  # decision (ee)/(rr): a METRIC ends with its classifier or measure word
+    "con chiếc cuốn quyển bộ đôi suất lượt căn ca phần lô ngôi túi thùng lá cây tấm chuyến cái".split()
+)
+
+
+def apply_measure_words(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Decision (ee) applied to every METRIC, agreed ones included: "35 căn nhà" -> "35 căn"
+    (the rule was written after the first passes; this keeps the corpus consistent with it)."""
+    out, n = [], 0
+    for label, text in to_simple(record)["entities"]:
+        words = text.split(" ")
+        if label == "METRIC" and len(words) >= 3 and words[1] in MEASURE_WORDS and "/" not in text:
+            text, n = " ".join(words[:2]), n + 1
+        out.append([label, text])
+    return {**to_simple(record), "entities": out}, n
 
 
 def counts(docs: list, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
