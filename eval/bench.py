@@ -1,4 +1,4 @@
-"""Speed and memory benchmark: ``python -m eval.bench [--model PATH] [--quick] [--out FILE]``.
+"""Speed and memory benchmark: ``python -m canbo.eval.bench [--model PATH] [--quick] [--out FILE]``.
 
 Measures, each configuration in a fresh process (so peak RSS is its own):
 
@@ -26,8 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-from eval.bench_machine import OtherLoad, cpu_busy, machine_info, wait_idle  # noqa: F401
-from eval.bench_work import MARKER, ROOT, STAGES, run_job
+from canbo.eval.bench_machine import OtherLoad, cpu_busy, machine_info, wait_idle  # noqa: F401
+from canbo.eval.bench_work import MARKER, ROOT, STAGES, run_job
 
 DEFAULT_MODEL = ROOT / "model" / "default_model"
 BATCHES = (1, 8, 32)
@@ -35,7 +35,7 @@ COLD_TEXT = "Chủ tịch UBND huyện Kiến Thụy Nguyễn Văn A phát biể
 COLD_SNIPPET = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from model.pipeline import load
+from canbo.model.pipeline import load
 t1 = time.perf_counter()
 p = load(sys.argv[1])
 t2 = time.perf_counter()
@@ -109,7 +109,7 @@ def _env() -> dict:
 
 def run_isolated(spec: dict, timeout: float = 3600) -> dict:
     """One job in a fresh interpreter; a failure becomes ``{"error": ...}`` instead of stopping the run."""
-    cmd = [sys.executable, "-m", "eval.bench_work", json.dumps(spec)]
+    cmd = [sys.executable, "-m", "canbo.eval.bench_work", json.dumps(spec)]
     proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout)
     for line in proc.stdout.splitlines():
         if line.startswith(MARKER):
@@ -255,7 +255,7 @@ def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeat
 
 
 def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m canbo.eval.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="canbo checkpoint folder (default: model/default_model)")
     ap.add_argument("--quick", action="store_true", help="small corpus, few steps: a smoke run, not numbers")
     ap.add_argument("--out", default="eval/bench_results.json", help="JSON output path")

@@ -1,8 +1,8 @@
-"""Measurements behind ``python -m eval.bench``: each job runs in its own process.
+"""Measurements behind ``python -m canbo.eval.bench``: each job runs in its own process.
 
 A job is a JSON dict (``{"job": "pipeline", ...}``); ``run_job(spec)`` returns a
 JSON-able dict that always carries the process's peak RSS and torch threads.
-``python -m eval.bench_work '<spec>'`` prints that dict after a marker line, so
+``python -m canbo.eval.bench_work '<spec>'`` prints that dict after a marker line, so
 the driver can run every configuration in a fresh interpreter and one
 configuration's memory never pollutes another's.
 """
@@ -59,11 +59,10 @@ def phobert_base_pipeline(tokenizer_from: str | Path, precision: str = "fp32", b
     table, and the table keeps phobert-base's 64001 rows so memory is honest too).
     """
     import torch
+    from canbo.model.architecture import CanboConfig, CanboModel
+    from canbo.model.pipeline import Pipeline
+    from canbo.train.backbones import phobert_base_shape_config
     from transformers import AutoTokenizer
-
-    from model.architecture import CanboConfig, CanboModel
-    from model.pipeline import Pipeline
-    from train.backbones import phobert_base_shape_config
 
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_from)
     torch.manual_seed(0)
@@ -80,7 +79,7 @@ def phobert_base_pipeline(tokenizer_from: str | Path, precision: str = "fp32", b
 
 def _pipeline(spec: dict):
     if spec["model"] == "default":
-        from model.pipeline import load
+        from canbo.model.pipeline import load
 
         return load(spec["path"])
     return phobert_base_pipeline(spec["path"], spec.get("precision", "fp32"), backbone=spec.get("backbone"))
@@ -135,8 +134,8 @@ def staged_run(pipe, texts: list[str], batch_size: int) -> dict:
     tag decoding and relation scoring are timed where ``predict_batch`` calls them; whatever is
     left (document assembly, glue) is ``other``, so the stages add up to the end-to-end time.
     """
-    import model.pipeline as mp
-    import model.text as mt
+    import canbo.model.pipeline as mp
+    import canbo.model.text as mt
 
     clock = _Clock()
     clock.wrap(mt, "split_paragraph", "split")
@@ -211,7 +210,7 @@ def job_underthesea(spec: dict) -> dict:
         from underthesea import ner
     except ImportError:
         return {"available": False}
-    from model.text import split_sentences
+    from canbo.model.text import split_sentences
 
     texts = corpus(spec.get("copies", 1), spec.get("articles"), spec.get("raw_dir", RAW_DIR))
     sents = [t[s.start : s.end] for t in texts for s in split_sentences(t)]  # not timed: same split as canbo
@@ -229,8 +228,8 @@ def job_underthesea(spec: dict) -> dict:
 def job_train_config(spec: dict) -> dict:
     """Seconds per epoch of ``run_training`` with a recipe (train/configs/*.yaml), from the Trainer's
     train_runtime (the loop only: building the backbone and features is in ``wall_s``)."""
-    from train import trainer as tr
-    from train.config import parse_config
+    from canbo.train import trainer as tr
+    from canbo.train.config import parse_config
 
     captured: dict = {}
     original = tr.CanboTrainer.train
@@ -265,9 +264,8 @@ def job_train_config(spec: dict) -> dict:
 def job_train_base(spec: dict) -> dict:
     """phobert-base shape: forward + backward + AdamW step at batch 8 on synthetic ~40-token windows."""
     import torch
-
-    from model.architecture import CanboConfig, CanboModel
-    from train.backbones import phobert_base_shape_config
+    from canbo.model.architecture import CanboConfig, CanboModel
+    from canbo.train.backbones import phobert_base_shape_config
 
     torch.manual_seed(0)
     shape = spec.get("backbone") or phobert_base_shape_config().to_dict()

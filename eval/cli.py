@@ -36,7 +36,7 @@ def register(sub) -> None:
 
 
 def _eval(args) -> int:
-    from eval.run import run_eval
+    from canbo.eval.run import run_eval
 
     report = run_eval(
         args.model, args.data, args.out, crossval=args.crossval, name=args.name, underthesea=args.underthesea,

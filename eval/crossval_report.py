@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.evaluate import system_metrics
-from eval.systems import Systems
-from model.labels import ENTITY_LABELS
-from model.schema import Document, Entity, Relation, read_corpus
+from canbo.eval.evaluate import system_metrics
+from canbo.eval.systems import Systems
+from canbo.model.labels import ENTITY_LABELS
+from canbo.model.schema import Document, Entity, Relation, read_corpus
 
 SUMMARY_KEYS = ("ents_f", "ents_macro_f", "shared_f", "seqeval_f", "rel_f", "rel_given_gold_f")
 

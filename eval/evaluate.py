@@ -11,10 +11,10 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eval.scoring import entity_keys, flat_metrics, prf, score_entities, score_relations, seqeval_scores
-from model.conll import sentence_word_tags
-from model.labels import ENTITY_LABELS
-from model.schema import Document, Entity, Relation
+from canbo.eval.scoring import entity_keys, flat_metrics, prf, score_entities, score_relations, seqeval_scores
+from canbo.model.conll import sentence_word_tags
+from canbo.model.labels import ENTITY_LABELS
+from canbo.model.schema import Document, Entity, Relation
 
 # Labels every compared system can produce: the common ground of the headline table.
 SHARED_LABELS: tuple[str, ...] = ("PERSON", "LOCATION", "ORG")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from model.schema import Document
+from canbo.model.schema import Document
 
 
 def relations_given_gold(pipe, docs: Sequence[Document], batch_size: int = 32) -> list[Document]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from model.schema import Document, article_id, read_corpus
+from canbo.model.schema import Document, article_id, read_corpus
 
 CONFIG_KEYS = ("backbone_name", "entity_labels", "relation_label", "relation_threshold", "max_tokens",
                "head_hidden_size", "head_dropout", "relation_loss_weight")

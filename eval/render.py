@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from model.formats import COLORS
-from model.schema import Document
+from canbo.model.formats import COLORS
+from canbo.model.schema import Document
 
 Block = tuple[Any, ...]
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from eval.crossval_report import per_label_summary
-from eval.errors import relation_error_counts
-from eval.report_text import DEFINITIONS, REGENERATE
-from eval.scoring import GOLD_KINDS, PRED_KINDS
-from eval.underthesea_ner import LABELS as UD_LABELS
-from model.labels import ENTITY_LABELS
+from canbo.eval.crossval_report import per_label_summary
+from canbo.eval.errors import relation_error_counts
+from canbo.eval.report_text import DEFINITIONS, REGENERATE
+from canbo.eval.scoring import GOLD_KINDS, PRED_KINDS
+from canbo.eval.underthesea_ner import LABELS as UD_LABELS
+from canbo.model.labels import ENTITY_LABELS
 
 SYSTEM_NAMES = {"model": "canbo model", "rule": "rule/gazetteer baseline", "underthesea": "underthesea NER (PER/LOC/ORG)"}
 COLUMNS = (("ents_f", "entity F1"), ("ents_macro_f", "macro F1"), ("shared_f", "PER/LOC/ORG F1"),

@@ -13,23 +13,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.crossval_report import crossval_results, per_label_summary
-from eval.errors import relation_error_counts, relation_errors, worst_sentences
-from eval.evaluate import bootstrap_ci, data_summary, system_metrics
-from eval.gold_relations import relations_given_gold
-from eval.provenance import model_info
-from eval.scoring import error_breakdown
-from eval.systems import Systems
-from model.labels import ENTITY_LABELS
-from model.schema import read_corpus, write_jsonl
+from canbo.eval.crossval_report import crossval_results, per_label_summary
+from canbo.eval.errors import relation_error_counts, relation_errors, worst_sentences
+from canbo.eval.evaluate import bootstrap_ci, data_summary, system_metrics
+from canbo.eval.gold_relations import relations_given_gold
+from canbo.eval.provenance import model_info
+from canbo.eval.scoring import error_breakdown
+from canbo.eval.systems import Systems
+from canbo.model.labels import ENTITY_LABELS
+from canbo.model.schema import read_corpus, write_jsonl
 
 PLOTS = {"per_label": "per_label_f1.png", "confusion": "confusion.png", "learning_curve": "learning_curve.png"}
 
 
 def score_checkpoint(model: str | None, data: Sequence[str], systems: Systems, batch_size: int = 32) -> dict[str, Any]:
     """Gold, predictions and every score of one checkpoint (and the baselines) on ``data``."""
-    from model.hub import resolve_model_path
-    from model.pipeline import DEFAULT_MODEL_DIR, load
+    from canbo.model.hub import resolve_model_path
+    from canbo.model.pipeline import DEFAULT_MODEL_DIR, load
 
     gold = read_corpus(data)
     if not gold:
@@ -86,7 +86,7 @@ def _scalars(m: dict[str, Any]) -> dict[str, Any]:
 
 def make_plots(res: dict[str, Any], out: Path) -> dict[str, str | None]:
     """Write the figures; returns ``{plot: file name or None}`` (None: no data for it)."""
-    from eval import plots
+    from canbo.eval import plots
 
     cv = res.get("crossval")
     names = {}
@@ -127,10 +127,9 @@ def run_eval(
     command: str = "",
 ) -> Path:
     """Compute everything and write the report folder; returns the path of ``report.md``."""
+    from canbo.eval.render import to_html, to_markdown
+    from canbo.eval.report import build_blocks
     from transformers.utils import logging as hf_logging
-
-    from eval.render import to_html, to_markdown
-    from eval.report import build_blocks
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from model.labels import ENTITY_LABELS, RELATION_LABELS
-from model.schema import Document
+from canbo.model.labels import ENTITY_LABELS, RELATION_LABELS
+from canbo.model.schema import Document
 
 SpanKey = tuple[int, int, str]
 RelKey = tuple[SpanKey, SpanKey, str]

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.evaluate import system_metrics
-from eval.gold_relations import relations_given_gold
-from eval.underthesea_ner import LABELS as UNDERTHESEA_LABELS
-from eval.underthesea_ner import load_underthesea
-from model.rules import RuleBaseline
-from model.schema import Document
+from canbo.eval.evaluate import system_metrics
+from canbo.eval.gold_relations import relations_given_gold
+from canbo.eval.underthesea_ner import LABELS as UNDERTHESEA_LABELS
+from canbo.eval.underthesea_ner import load_underthesea
+from canbo.model.rules import RuleBaseline
+from canbo.model.schema import Document
 
 log = logging.getLogger("canbo.eval")
 
@@ -85,7 +85,7 @@ class Systems:
         """Gold entities with the relations of the model in ``model_dir``; None if it cannot be loaded."""
         if not (Path(model_dir) / "config.json").is_file():
             return None
-        from model.pipeline import load
+        from canbo.model.pipeline import load
 
         try:
             pipe = load(model_dir)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from model.schema import Document, Entity
-from model.text import AlignmentError, align_tokens, skeleton
+from canbo.model.schema import Document, Entity
+from canbo.model.text import AlignmentError, align_tokens, skeleton
 
 TAG_MAP = {"PER": "PERSON", "LOC": "LOCATION", "ORG": "ORG"}
 LABELS: tuple[str, ...] = ("PERSON", "LOCATION", "ORG")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.officials import officials
-from model.schema import Document, Entity, Relation
+from canbo.model.officials import officials
+from canbo.model.schema import Document, Entity, Relation
 
 if TYPE_CHECKING:
-    from model.pipeline import Pipeline
+    from canbo.model.pipeline import Pipeline
 
 __all__ = ["Document", "Entity", "Relation", "load", "officials", "predict", "predict_batch"]
 
@@ -22,7 +22,7 @@ _default: Pipeline | None = None
 
 def load(path=None, **kwargs) -> Pipeline:
     """Load a model folder or hub id (default: the shipped model)."""
-    from model.pipeline import load as _load
+    from canbo.model.pipeline import load as _load
 
     return _load(path, **kwargs)
 

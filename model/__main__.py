@@ -1,7 +1,7 @@
-"""``python -m model ...`` is the ``canbo`` command."""
+"""``python -m canbo.model ...`` is the ``canbo`` command."""
 
 import sys
 
-from model.cli import main
+from canbo.model.cli import main
 
 sys.exit(main())

@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+from canbo.model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES, bio_tags
 from torch import nn
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
-
-from model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES, bio_tags
 
 
 def check_labels(entity_labels: list[str], relation_label: str) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from model.lexicon import words
-from model.rules_lexicon import ABBREVIATIONS, ADMIN, HONORIFICS, PLACES, SUBS, SURNAMES, TITLES, TOPS
+from canbo.model.lexicon import words
+from canbo.model.rules_lexicon import ABBREVIATIONS, ADMIN, HONORIFICS, PLACES, SUBS, SURNAMES, TITLES, TOPS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

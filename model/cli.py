@@ -15,8 +15,8 @@ import sys
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
 
-from model.formats import StreamWriter
-from model.inputs import TEXT_SUFFIXES, InputError, is_single, iter_inputs
+from canbo.model.formats import StreamWriter
+from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_single, iter_inputs
 
 
 def _version() -> str:
@@ -63,7 +63,7 @@ def _positive_int(value: str) -> int:
 
 
 def _add_predict(sub) -> None:
-    from model.formats import FORMATS
+    from canbo.model.formats import FORMATS
 
     p = sub.add_parser("predict", help="Extract entities and relations.", description="Extract entities and relations.")
     _add_model_args(p)
@@ -88,7 +88,7 @@ def _add_data(sub) -> None:
 
 
 def _validate(args) -> int:
-    from model.validation import validate_file
+    from canbo.model.validation import validate_file
 
     total, bad = 0, 0
     for path in args.paths:
@@ -163,7 +163,7 @@ def _predicted(pipe, inputs, batch_size: int, failures: list[str]):
 
 def _run_model(args, layout_for, transform) -> int:
     """Read, predict and write input by input; exit 1 if any input failed, else 0."""
-    from model.pipeline import load
+    from canbo.model.pipeline import load
 
     if not args.inputs:
         raise InputError("nothing to read: give a text, a file, a folder or '-' for stdin")
@@ -193,13 +193,13 @@ def _tracked(items, args: list[str]):
 
 
 def _predict(args) -> int:
-    from model.formats import document_layout
+    from canbo.model.formats import document_layout
 
     return _run_model(args, lambda: document_layout(args.format, single=is_single(args.inputs)), lambda d: d)
 
 
 def _officials(args) -> int:
-    from model.officials import officials, officials_layout
+    from canbo.model.officials import officials, officials_layout
 
     return _run_model(args, lambda: officials_layout(args.format), officials)
 

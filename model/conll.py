@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from model.decode import WordSpan, spans_to_tags
-from model.schema import Entity
-from model.text import Span, segment_at_spans, split_sentences
+from canbo.model.decode import WordSpan, spans_to_tags
+from canbo.model.schema import Entity
+from canbo.model.text import Span, segment_at_spans, split_sentences
 
 
 def sentence_word_tags(

@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.decode import WordSpan
-from model.schema import Document
-from model.text import AlignmentError, Span
+from canbo.model.decode import WordSpan
+from canbo.model.schema import Document
+from canbo.model.text import AlignmentError, Span
 
 _SPACES = re.compile(r"\s+")
 

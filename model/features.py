@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from model.text import Span
+from canbo.model.text import Span
 
 
 @lru_cache(maxsize=1)
 def _rules():
-    from model.rules import RuleBaseline
+    from canbo.model.rules import RuleBaseline
 
     return RuleBaseline(skip_boilerplate=False)
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from model.conll import to_conll
-from model.schema import Document
+from canbo.model.conll import to_conll
+from canbo.model.schema import Document
 
 FORMATS = ("json", "jsonl", "conll", "table", "html")
 

@@ -35,17 +35,17 @@ _MENU_WORDS = _words(
     "|quên mật khẩu|cải cách hành chính|liên kết website"
 )
 _MENU_ITEM = re.compile(rf"^(?:{_MENU_WORDS})$", re.IGNORECASE)
-_SEPARATORS = re.compile(r"\s*(?:\||»|›|>|/|•|·|\s-\s|\s–\s|\t)\s*")
+_SEPARATORS = re.compile(r"\s*(?:\||»|›|>>?|/|•|·|➤|▸|►|◄|↗|★|\s-\s|\s–\s|\s—\s|—$|\t)\s*")
 _SLOGAN = re.compile(
-    r"^(?:nhiệt\s+liệt\s+)?chào\s+mừng|^mừng\s+(?:đảng|xuân)|muôn\s+năm|quang\s+vinh|^(?:kỷ\s+niệm|kỉ\s+niệm)\s+\d+"
+    r"^(?:»»|««|★|☆|\*\*).*(?:»»|««|★|☆|\*\*)$|^(?:nhiệt\s+liệt\s+)?chào\s+mừng|^mừng\s+(?:đảng|xuân)|muôn\s+năm|quang\s+vinh|^(?:kỷ\s+niệm|kỉ\s+niệm)\s+\d+"
     r"\s+năm\s+ngày|^toàn\s+dân\s+đoàn\s+kết|^chủ\s+tịch\s+hồ\s+chí\s+minh\s+vĩ\s+đại",
     re.IGNORECASE,
 )
 _DATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
 _DATE_HEADER = re.compile(
-    rf"^(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*(?:ngày\s*)?{_DATE}.*"
+    rf"^(?:(?:thứ\s+\w+|chủ\s+nhật)\s*[,|]?\s*(?:ngày\s*)?{_DATE}.*"
     rf"|(?:đăng\s+lúc|đăng\s+ngày|ngày\s+đăng|cập\s+nhật(?:\s+lúc)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản"
-    rf"|thời\s+gian\s+đăng|ngày|posted|updated)\s*:?\s*(?:\d{{1,2}}[:h]\d{{2}}\s*[-|,]?\s*)?{_DATE}.*"
+    rf"|thời\s+gian\s+đăng|ngày\s+in|hôm\s+nay|ngày|posted|updated)\s*:?\s*(?:\d{{1,2}}[:h]\d{{2}}\s*[-|,]?\s*)?{_DATE}.*"
     rf"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*{_DATE}.*"
     rf"|{_DATE}(?:\s*[-|,]?\s*\d{{1,2}}[:h]\d{{2}}(?::\d{{2}})?(?:\s*(?:AM|PM|GMT\+7))?)?"
     rf"|\d{{1,2}}[:h]\d{{2}}\s*(?:\|\s*)?{_DATE})$",
@@ -57,13 +57,22 @@ _WIDGET = re.compile(
     r"|bình\s+luận|phản\s+hồi|gửi\s+phản\s+hồi|cỡ\s+chữ|font\s+size|kích\s+thước\s+chữ|nghe\s+đọc\s+bài|nghe\s+bài"
     r"|thích|like|tweet|print|top|đầu\s+trang|tải\s+về|download|đính\s+kèm|tệp\s+đính\s+kèm|từ\s+khóa|tags?"
     r"|quảng\s+cáo|hình\s+ảnh|gửi\s+bình\s+luận(?:\s+của\s+bạn)?|họ\s+và\s+tên|bài\s+viết\s+khác|liên\s+kết(?:\s+website)?"
-    r"|đường\s+dây\s+nóng|gọi|sao\s+chép\s+link|xem\s+bản\s+đầy\s+đủ|đóng|tìm|search|related\s+news|đặt\s+lịch.*trực\s+tuyến"
+    r"|đường\s+dây\s+nóng|gọi|sao\s+chép\s+link|copy\s+link|xem\s+bản\s+đầy\s+đủ|đóng|tìm|search|related\s+news"
+    r"|đặt\s+lịch.*trực\s+tuyến|bài\s+trước|bài\s+(?:tiếp\s+theo|sau)|để\s+lại\s+bình\s+luận|ý\s+kiến\s+bạn\s+đọc"
+    r"|bạn\s+cần\s+đăng\s+nhập.*|tên\s+của\s+bạn|số\s+điện\s+thoại|nội\s+dung\s+ý\s+kiến|gửi\s+ý\s+kiến|nhập\s+lại"
+    r"|nghe\s+đọc(?:\s+bài(?:\s+viết)?)?|video|xem\s+toàn\s+màn\s+hình|in\s+trang\s+này|đóng\s+cửa\s+sổ|nhập\s+từ\s+khóa.*"
+    r"|họ\s+(?:và\s+)?tên|share\s+this|hình\s+ảnh\s+đang\s+tải|mua\s+ngay.*"
     r"|tin\s+(?:mới|liên\s+quan|khác|cùng\s+chuyên\s+mục|đọc\s+nhiều|nổi\s+bật|xem\s+nhiều)|các\s+tin\s+(?:khác|đã\s+đưa)"
     r"|bài\s+viết\s+liên\s+quan|có\s+thể\s+bạn\s+quan\s+tâm|tìm\s+kiếm|bình\s+chọn|văn\s+bản\s+(?:mới|điện\s+tử)"
-    r"|một\s+cửa\s+điện\s+tử|image(?:\s+\w+)?)(?:\s*[:(].*|[\s.…▲▼\])]*)$",
+    r"|một\s+cửa\s+điện\s+tử|image(?:\s+\w+)?)(?:\s*[:(].*|[\s.…▲▼\])*|]*)$",
     re.IGNORECASE,
 )
-_WIDGET_ANYWHERE = re.compile(r"a-\s*a\s*a\+|\ba\s*-\s*a\s*\+|https?://|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_WIDGET_ANYWHERE = re.compile(
+    r"a-\s*a\s*a\+|\ba\s*-\s*a\s*\+|\ba\+\s+a-|https?://|www\.\S+|\S+@\S+\.\w+|^\[?\s*quảng\s+cáo\b|^#\w+(?:\s+#\w+)*"
+    r"|^bài\s+viết\s+được\s+in\s+từ|^(?:bạn\s+đang\s+ở|vị\s+trí)\s*:|^(?:\[[^\]]{1,30}\]\s*){1,4}$"
+    r"|^(?:tin\s+nổi\s+bật|tin\s+mới|tiêu\s+điểm|tin\s+nóng)\s*[:|]",
+    re.IGNORECASE,
+)
 _COUNTER = re.compile(
     r"^(?:lượt\s+(?:xem|truy\s+cập|đọc)|thống\s+kê\s+truy\s+cập|đang\s+(?:truy\s+cập|online)|trực\s+tuyến|hôm\s+nay"
     r"|hôm\s+qua|trong\s+tuần|trong\s+tháng|tất\s+cả|tổng\s+(?:số\s+)?(?:lượt\s+)?truy\s+cập|tổng\s+số\s+điểm.*"
@@ -74,8 +83,9 @@ _COUNTER = re.compile(
 _FOOTER = re.compile(
     r"^(?:bản\s+quyền|©|\(c\)|copyright|address\s*:|tel\s*:|địa\s+chỉ\s*:|điện\s+thoại\s*:|đt\s*:|fax\s*:|email\s*:|e-mail\s*:|hotline"
     r"|giấy\s+phép|chịu\s+trách\s+nhiệm|cơ\s+quan\s+chủ\s+quản|trưởng\s+ban\s+biên\s+tập\s*:|ghi\s+rõ\s+nguồn"
-    r"|thiết\s+kế\s+bởi|phát\s+triển\s+bởi|designed\s+by|powered\s+by|trang\s+thông\s+tin\s+điện\s+tử|cổng\s+thông\s+tin"
-    r"\s+điện\s+tử|chào\s+mừng\s+bạn|click\s+để|bạn\s+quan\s+tâm.*\?)",
+    r"|tổng\s+biên\s+tập|phó\s+tổng\s+biên\s+tập|đường\s+dây\s+nóng|thiết\s+kế\s+bởi|phát\s+triển\s+bởi|designed\s+by|powered\s+by|trang\s+thông\s+tin\s+điện\s+tử|cổng\s+thông\s+tin"
+    r"\s+điện\s+tử|chào\s+mừng\s+bạn|click\s+để|bạn\s+quan\s+tâm.*\?)|tổng\s+biên\s+tập\s*:|chịu\s+trách\s+nhiệm\s+chính"
+    r"|all\s+rights\s+reserved",
     re.IGNORECASE,
 )
 _SITE_NAME = re.compile(  # a header naming the site's unit alone: "Huyện Kim Sơn", "UBND XÃ TÂN LẬP"
@@ -86,7 +96,8 @@ _SITE_NAME = re.compile(  # a header naming the site's unit alone: "Huyện Kim 
 _BULLET = re.compile(r"^[•·●▪\-–*»›‹≡☰+]\s*")
 _RELATED_HEADER = re.compile(
     r"^(?:tin\s+(?:liên\s+quan|khác|cùng\s+chuyên\s+mục|đọc\s+nhiều|xem\s+nhiều|mới(?:\s+nhất)?)"
-    r"|các\s+tin\s+(?:khác|đã\s+đưa)|bài\s+viết\s+(?:liên\s+quan|khác)|có\s+thể\s+bạn\s+quan\s+tâm|related\s+news)\s*:?$",
+    r"|các\s+tin\s+(?:khác|đã\s+đưa)|bài\s+viết\s+(?:liên\s+quan|khác|cùng\s+chuyên\s+mục)|có\s+thể\s+bạn\s+quan\s+tâm"
+    r"|related\s+news|đọc\s+nhiều(?:\s+nhất)?|xem\s+nhiều(?:\s+nhất)?|tin\s+nổi\s+bật|sản\s+phẩm\s+nổi\s+bật)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -94,9 +105,15 @@ _RELATED_HEADER = re.compile(
 def furniture_reason(line: str) -> str | None:
     """Why ``line`` is site furniture ("menu", "slogan", "date", "widget", "counter", "footer",
     "no text"), or None when it may be article body."""
-    s = _BULLET.sub("", unicodedata.normalize("NFC", line.strip()))
+    s = unicodedata.normalize("NFC", line.strip())
+    symbols = sum(_is_pictograph(ch) for ch in s)
+    s = "".join(" | " if _is_pictograph(ch) else ch for ch in s)  # a drawn button separates items
+    s = re.sub(r"^[\s|]+|[\s|]+$", "", re.sub(r"\s+", " ", s))
+    s = re.sub(r"^\((.*)\)$", r"\1", _BULLET.sub("", s)).strip()  # "(Lượt xem: 312)"
     if not any(ch.isalpha() for ch in s):
         return "no text"
+    if symbols >= 2:
+        return "widget"  # buttons and players drawn with pictographs: "🖨 In | 📧 Email", "▶ 00:00 / 03:12"
     if _COUNTER.match(s):
         return "counter"
     if len(s.split()) == 1 and not any(ch.isdigit() for ch in s):
@@ -105,7 +122,7 @@ def furniture_reason(line: str) -> str | None:
         return "date"
     if _WIDGET.match(s) or _WIDGET_ANYWHERE.search(s):
         return "widget"
-    if _FOOTER.match(s):
+    if _FOOTER.search(s) and (_FOOTER.match(s) or len(s.split()) <= 25):
         return "footer"
     if _is_menu(s):
         return "menu"
@@ -116,6 +133,11 @@ def furniture_reason(line: str) -> str | None:
     return None
 
 
+def _is_pictograph(ch: str) -> bool:
+    """Emoji, arrows and dingbats that draw buttons; not "|", "©", "+", "<", ">" or "%"."""
+    return ch not in "|©®+<>=~%" and (unicodedata.category(ch) in ("So", "Sm") or 0x2190 <= ord(ch) <= 0x2BFF)
+
+
 def _is_menu(s: str) -> bool:
     """A run of short items between separators (menus, breadcrumbs, widget bars), or one known item."""
     if _MENU_ITEM.match(s):
@@ -123,6 +145,8 @@ def _is_menu(s: str) -> bool:
     items = [x.strip() for x in _SEPARATORS.split(s) if x.strip()]
     if len(items) >= 2 and re.match(r"^(?:trang\s+chủ|home)$", items[0], re.IGNORECASE):
         return True  # a breadcrumb: "Trang chủ > Nông nghiệp"
+    if len(items) >= 2 and ">" in s and _MENU_ITEM.match(items[0]) and all(len(x.split()) <= 6 for x in items):
+        return True  # ">> Tin tức > Tin địa phương"
     if len(items) < 2 or s.rstrip()[-1:] in ".!?:;":
         return False
     short = all(len(x.split()) <= 6 and not re.search(r"[.!?]$", x) for x in items)
@@ -168,6 +192,7 @@ def page_lines(text: str) -> list[Line]:
         else:
             in_related = False
         out.append(Line(start, end, reason))
+    _menu_blocks(text, out)
     first_prose = next((k for k, ln in enumerate(out) if ln.reason is None and _is_prose(text[ln.start : ln.end])), len(out))
     last_menu = max((k for k in range(first_prose) if out[k].reason == "menu"), default=-1)
     for k in range(last_menu):
@@ -179,6 +204,23 @@ def page_lines(text: str) -> list[Line]:
         if out[k].reason is None:
             out[k] = Line(out[k].start, out[k].end, "footer")
     return out
+
+
+def _menu_blocks(text: str, out: list[Line]) -> None:
+    """Three or more short lines in a row, one of them a known menu item: a menu, one item a line."""
+    def short(ln: Line) -> bool:
+        words = text[ln.start : ln.end].split()
+        return ln.reason in (None, "menu") and len(words) <= 6 and not re.search(r"[.!?:;,]$", text[ln.start : ln.end])
+
+    k = 0
+    while k < len(out):
+        j = k
+        while j < len(out) and short(out[j]):
+            j += 1
+        if j - k >= 3 and any(out[i].reason == "menu" for i in range(k, j)):
+            for i in range(k, j):
+                out[i] = Line(out[i].start, out[i].end, "menu")
+        k = max(j, k + 1)
 
 
 def _is_prose(line: str) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from model.formats import Layout, render_stream
-from model.schema import Document
+from canbo.model.formats import Layout, render_stream
+from canbo.model.schema import Document
 
 
 def name_key(name: str) -> str:

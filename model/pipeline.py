@@ -15,14 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
-from model.casing import is_shouted, recase
-from model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
-from model.encoding import Window, WordEncoder, char_span, gold_word_spans
-from model.features import rule_word_tags
-from model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
-from model.schema import Document, Entity, Relation
-from model.text import Span, iter_sentences, segment_at_spans, segment_words
+from canbo.model.casing import is_shouted, recase
+from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
+from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
+from canbo.model.features import rule_word_tags
+from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
+from canbo.model.schema import Document, Entity, Relation
+from canbo.model.text import Span, iter_sentences, segment_at_spans, segment_words
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 GROUP_SENTENCES = 512  # sentences prepared, encoded and decoded together: bounds memory on huge texts
@@ -271,9 +270,8 @@ def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
 
 def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[str]] | None = None) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model."""
+    from canbo.model.architecture import CanboModel
     from transformers import AutoTokenizer
-
-    from model.architecture import CanboModel
 
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
@@ -295,7 +293,7 @@ def check_label_maps(folder: Path, config) -> None:
     """Refuse a checkpoint whose label maps differ from the ones it was trained with."""
     import json
 
-    from model.architecture import label_maps_checksum
+    from canbo.model.architecture import label_maps_checksum
 
     info_file = folder / "run_info.json"
     if not info_file.is_file():

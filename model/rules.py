@@ -17,8 +17,8 @@ import re
 import unicodedata
 from itertools import pairwise
 
-from model.labels import ENTITY_LABELS, RELATION_SIGNATURES
-from model.rules_lexicon import (
+from canbo.model.labels import ENTITY_LABELS, RELATION_SIGNATURES
+from canbo.model.rules_lexicon import (
     ADMIN,
     ELLIPTIC,
     EPONYMS,
@@ -32,12 +32,12 @@ from model.rules_lexicon import (
     TITLES,
     TOPS,
 )
-from model.rules_lexicon import FRACTION as _FRACTION
-from model.rules_lexicon import NOT_QUANTITY_AFTER as _NOT_QUANTITY_AFTER
-from model.rules_lexicon import QUANTITY as _QUANTITY
-from model.rules_lexicon import YEAR as _YEAR
-from model.schema import Document, Entity, Relation
-from model.text import split_sentences
+from canbo.model.rules_lexicon import FRACTION as _FRACTION
+from canbo.model.rules_lexicon import NOT_QUANTITY_AFTER as _NOT_QUANTITY_AFTER
+from canbo.model.rules_lexicon import QUANTITY as _QUANTITY
+from canbo.model.rules_lexicon import YEAR as _YEAR
+from canbo.model.schema import Document, Entity, Relation
+from canbo.model.text import split_sentences
 
 REL_LABEL = "HAS_POSITION"  # its (head, tail) labels come from model.labels
 PERSON, POSITION = RELATION_SIGNATURES[REL_LABEL]

@@ -112,8 +112,8 @@ def document_from_gold_dict(obj: dict[str, Any]) -> Document:
 
 def read_jsonl(path: str | Path) -> list[Document]:
     """Load and validate a gold JSONL file; raise CorpusError on the first bad line."""
-    from model.inputs import decode_bytes
-    from model.validation import validate_line
+    from canbo.model.inputs import decode_bytes
+    from canbo.model.validation import validate_line
 
     try:
         content = decode_bytes(Path(path).read_bytes(), str(path))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from model.furniture import is_boilerplate, page_lines  # noqa: F401 - is_boilerplate is part of this API
+from canbo.model.furniture import is_boilerplate, page_lines  # noqa: F401 - is_boilerplate is part of this API
 
 
 class AlignmentError(ValueError):

@@ -11,8 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES
-from model.schema import jsonl_lines
+from canbo.model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES
+from canbo.model.schema import jsonl_lines
 
 
 def _is_punct_or_space(ch: str, closing: bool) -> bool:

@@ -21,8 +21,8 @@ def tiny_gold_path() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory, tiny_gold_path) -> Path:
     """A tiny model overfit on the fixture sentences (trained once, ~10 s)."""
-    from train.config import DataConfig, ModelConfig, TrainConfig
-    from train.trainer import run_training
+    from canbo.train.config import DataConfig, ModelConfig, TrainConfig
+    from canbo.train.trainer import run_training
 
     out = tmp_path_factory.mktemp("tiny_model")
     run_training(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from model.text import AlignmentError, Span, align_tokens, align_words, segment_words
+from canbo.model.text import AlignmentError, Span, align_tokens, align_words, segment_words
 
 
 def texts(text, spans):
@@ -69,16 +68,16 @@ def test_fuzz_the_segmenters_whole_token_map_never_fails():
 
 
 def test_training_data_that_cannot_be_aligned_names_its_file_and_line(tmp_path, monkeypatch):
-    import model.text
-    from model.schema import read_jsonl
-    from train.dataset import AlignmentReport, document_features
+    import canbo.model.text as text_module
+    from canbo.model.schema import read_jsonl
+    from canbo.train.dataset import AlignmentReport, document_features
 
     f = tmp_path / "gold.jsonl"
     f.write_text('{"id": "a", "text": "Ðồng chí làm nghành y.", "entities": []}\n'
                  '{"id": "b", "text": "Ông An đến.", "entities": []}\n', encoding="utf-8")
     docs = read_jsonl(f)
-    spans, _ = model.text.segment_at_spans(docs[0].text, [], exact=True)  # rewrites are fine in training data
+    spans, _ = text_module.segment_at_spans(docs[0].text, [], exact=True)  # rewrites are fine in training data
     assert texts(docs[0].text, spans)[-3:] == ["nghành", "y", "."]
-    monkeypatch.setattr(model.text, "_underthesea_words", lambda s: ["Ông", "XYZ", "đến", "."])
+    monkeypatch.setattr(text_module, "_underthesea_words", lambda s: ["Ông", "XYZ", "đến", "."])
     with pytest.raises(AlignmentError, match=rf"{f}:2: cannot place word 'XYZ'"):
         document_features(docs[1], None, [], ("PERSON", "POSITION"), AlignmentReport())

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from eval import bench
-from eval.bench_work import STAGES, corpus, run_job, staged_run
+from canbo.eval import bench
+from canbo.eval.bench_work import STAGES, corpus, run_job, staged_run
 
 
 @pytest.fixture(scope="module")
 def small_backbone() -> dict:
     """phobert-base's config with toy sizes, so 'phobert-base' jobs run in a second."""
-    from train.backbones import phobert_base_shape_config
+    from canbo.train.backbones import phobert_base_shape_config
 
     cfg = phobert_base_shape_config(vocab_size=500)
     cfg.hidden_size, cfg.num_hidden_layers, cfg.num_attention_heads, cfg.intermediate_size = 32, 1, 2, 64
@@ -36,7 +35,7 @@ def test_corpus_is_the_raw_articles_repeated():
 
 
 def test_staged_run_matches_predict_batch(tiny_model_dir):
-    from model.pipeline import load
+    from canbo.model.pipeline import load
 
     pipe = load(tiny_model_dir)
     texts = [t[:1500] for t in corpus(1, articles=2)]

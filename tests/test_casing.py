@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from model.casing import is_shouted, recase
+from canbo.model.casing import is_shouted, recase
 
 
 @pytest.mark.parametrize(
@@ -28,7 +27,7 @@ def test_only_shouted_lines_are_recased():
 
 
 def test_shouted_headline_gives_the_entities_of_its_ordinary_case():
-    from model import load
+    from canbo.model import load
 
     pipe = load()
     shouted = "ĐỒNG CHÍ NGUYỄN VĂN AN, BÍ THƯ HUYỆN ỦY YÊN LẠC THĂM TỈNH HÀ GIANG"

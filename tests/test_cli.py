@@ -5,9 +5,8 @@ import subprocess
 import sys
 
 import pytest
-
-from model.cli import main
-from model.formats import FORMATS
+from canbo.model.cli import main
+from canbo.model.formats import FORMATS
 
 SENT = "Đồng chí Lê Minh Khoa, Bí thư Huyện ủy Tam Nông chủ trì hội nghị."
 
@@ -48,7 +47,7 @@ def test_json_contract_offsets_into_file(tiny_model_dir, tmp_path):
     f = tmp_path / "page.txt"
     f.write_text("image advertisement\n\n" + SENT + "\nLượt xem: 5\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "model", "predict", "--model", str(tiny_model_dir), "--format", "json", str(f)],
+        [sys.executable, "-m", "canbo", "predict", "--model", str(tiny_model_dir), "--format", "json", str(f)],
         capture_output=True, text=True, check=True,
     )
     doc = json.loads(proc.stdout)

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from model.decode import (
+from canbo.model.decode import (
     WordSpan,
     distance_bucket,
     relation_candidates,
@@ -11,8 +10,8 @@ from model.decode import (
     tags_to_spans,
     viterbi_decode,
 )
-from model.encoding import plan_windows
-from model.labels import bio_tags
+from canbo.model.encoding import plan_windows
+from canbo.model.labels import bio_tags
 
 TAGS = bio_tags()
 

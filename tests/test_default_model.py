@@ -3,9 +3,8 @@
 import json
 
 import pytest
-
-from model.pipeline import DEFAULT_MODEL_DIR
-from train.release import release
+from canbo.model.pipeline import DEFAULT_MODEL_DIR
+from canbo.train.release import release
 
 EXAMPLE = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."
 
@@ -19,7 +18,7 @@ def test_default_model_is_shipped_and_small():
 
 
 def test_readme_example_gives_person_position_and_relation():
-    from model import predict
+    from canbo.model import predict
 
     doc = predict(EXAMPLE)
     found = {(e.label, e.text) for e in doc.entities}
@@ -30,7 +29,7 @@ def test_readme_example_gives_person_position_and_relation():
 
 
 def test_cli_example_without_model_argument(capsys):
-    from model.cli import main
+    from canbo.model.cli import main
 
     assert main(["predict", "--format", "json", EXAMPLE]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -42,7 +41,7 @@ def test_release_copies_run_and_writes_card(tiny_model_dir, tmp_path):
     target = release(tiny_model_dir, None, tmp_path / "shipped")
     assert not [p for p in target.iterdir() if p.is_dir()]
     assert "Not measured" in (target / "MODEL_CARD.md").read_text()
-    from model.pipeline import load
+    from canbo.model.pipeline import load
 
     sentence = "Bí thư Huyện ủy Tam Nông Lê Minh Khoa phát biểu."
     assert load(target).predict(sentence).to_dict() == load(tiny_model_dir).predict(sentence).to_dict()
@@ -52,7 +51,7 @@ def test_release_copies_run_and_writes_card(tiny_model_dir, tmp_path):
 def test_raw_article_pages_offsets_point_into_the_input_and_nothing_comes_from_furniture():
     from pathlib import Path
 
-    from model import predict_batch
+    from canbo.model import predict_batch
 
     raw = Path(__file__).parents[1] / "data" / "raw"
     bodies = json.loads((raw / "bodies.json").read_text(encoding="utf-8"))  # annotated by hand, not by the code

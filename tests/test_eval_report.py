@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from eval.crossval_report import learning_curve, summarize
-from eval.evaluate import bootstrap_ci, restrict
-from eval.render import to_html, to_markdown
-from eval.report import pct
-from eval.scoring import score_entities
-from eval.underthesea_ner import tags_to_entities
-from model.cli import main
-from model.schema import Document, Entity, Relation, read_jsonl, write_jsonl
+from canbo.eval.crossval_report import learning_curve, summarize
+from canbo.eval.evaluate import bootstrap_ci, restrict
+from canbo.eval.render import to_html, to_markdown
+from canbo.eval.report import pct
+from canbo.eval.scoring import score_entities
+from canbo.eval.underthesea_ner import tags_to_entities
+from canbo.model.cli import main
+from canbo.model.schema import Document, Entity, Relation, read_jsonl, write_jsonl
 
 OUTPUTS = ("report.md", "report.html", "metrics.json", "predictions.jsonl", "per_label_f1.png", "confusion.png")
 FLAT_KEYS = ("ents_p", "ents_r", "ents_f", "ents_macro_f", "ents_per_type", "rel_p", "rel_r", "rel_f",

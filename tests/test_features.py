@@ -1,10 +1,9 @@
 """Rule tags as model input: word-level mapping and a model that consumes them."""
 
 import pytest
-
-from model.features import rule_word_tags
-from model.labels import bio_tags
-from model.text import segment_words
+from canbo.model.features import rule_word_tags
+from canbo.model.labels import bio_tags
+from canbo.model.text import segment_words
 
 TAG_IDS = {t: i for i, t in enumerate(bio_tags())}
 NAMES = {i: t for t, i in TAG_IDS.items()}
@@ -33,9 +32,9 @@ def test_rule_tags_offsets_inside_a_longer_text():
 
 @pytest.mark.slow
 def test_model_with_rule_features_trains_saves_and_predicts(tmp_path, tiny_gold_path):
-    from model.pipeline import load
-    from train.config import DataConfig, ModelConfig, TrainConfig
-    from train.trainer import run_training
+    from canbo.model.pipeline import load
+    from canbo.train.config import DataConfig, ModelConfig, TrainConfig
+    from canbo.train.trainer import run_training
 
     run_training(
         DataConfig(train=[str(tiny_gold_path)]),

@@ -4,10 +4,9 @@ import json
 import unicodedata
 
 import pytest
-
-from model.hub import ModelUnavailableError, resolve_model_path
-from model.pipeline import load
-from model.schema import read_jsonl
+from canbo.model.hub import ModelUnavailableError, resolve_model_path
+from canbo.model.pipeline import load
+from canbo.model.schema import read_jsonl
 
 
 def keys(doc):

@@ -2,8 +2,8 @@
 
 import unicodedata
 
-from model.officials import name_key, officials, placement_free, render_officials
-from model.schema import Document, Entity, Relation
+from canbo.model.officials import name_key, officials, placement_free, render_officials
+from canbo.model.schema import Document, Entity, Relation
 
 
 def ent(text, label, start):

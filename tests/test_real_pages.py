@@ -7,8 +7,7 @@ import json
 import sys
 
 import pytest
-
-from model.cli import main
+from canbo.model.cli import main
 
 GOOD = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."
 ETH = "Ðồng chí Nguyễn Văn An, Chủ tịch UBND xã Tân Lập phát biểu tại hội nghị."  # U+00D0, not Đ
@@ -55,9 +54,9 @@ def test_folder_with_rewritten_words_a_huge_line_and_a_binary_file(tmp_path, cap
 
 
 def test_output_destination_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
-    import model.pipeline
+    import canbo.model.pipeline as pipeline_module
 
-    monkeypatch.setattr(model.pipeline, "load", lambda *a, **k: pytest.fail("the model was loaded first"))
+    monkeypatch.setattr(pipeline_module, "load", lambda *a, **k: pytest.fail("the model was loaded first"))
     code, _, err = run(["predict", "-o", str(tmp_path / "missing" / "out.json"), GOOD], capsys)
     assert code == 2 and "cannot write the output file" in err
 
@@ -102,7 +101,7 @@ def test_json_output_is_a_valid_array_written_input_by_input(tmp_path, capsys):
 
 
 def test_predict_with_a_list_points_to_predict_batch():
-    from model import load
+    from canbo.model import load
 
     with pytest.raises(TypeError, match="predict_batch"):
         load().predict([GOOD])

@@ -6,9 +6,8 @@ import unicodedata
 from itertools import pairwise
 
 import pytest
-
-from model.labels import ENTITY_LABELS, RELATION_SIGNATURES
-from model.rules import RuleBaseline, normalise
+from canbo.model.labels import ENTITY_LABELS, RELATION_SIGNATURES
+from canbo.model.rules import RuleBaseline, normalise
 
 
 @pytest.fixture(scope="module")

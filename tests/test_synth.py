@@ -6,11 +6,10 @@ import random
 import re
 
 import pytest
-
-from model.labels import ENTITY_LABELS
-from model.schema import Document, read_jsonl
-from model.validation import validate_record
-from train import synth
+from canbo.model.labels import ENTITY_LABELS
+from canbo.model.schema import Document, read_jsonl
+from canbo.model.validation import validate_record
+from canbo.train import synth
 
 
 @pytest.fixture(scope="module")

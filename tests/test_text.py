@@ -3,8 +3,7 @@
 import unicodedata
 
 import pytest
-
-from model.text import (
+from canbo.model.text import (
     AlignmentError,
     Span,
     align_tokens,
@@ -84,7 +83,7 @@ def test_refine_at_boundaries_splits_and_counts():
 
 
 def test_long_sentences_are_cut_at_a_list_separator():
-    from model.text import cut_long, split_sentences
+    from canbo.model.text import cut_long, split_sentences
 
     text = "Dự có: " + "; ".join(f"ông Lê Văn A{k}, Chủ tịch xã" for k in range(200)) + "."
     pieces = split_sentences(text, max_chars=500)

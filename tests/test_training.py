@@ -1,15 +1,14 @@
 """Training runs: reproducibility on CPU, resume, and a two-process torchrun (gloo) smoke test."""
 
+import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-
-from train.config import DataConfig, ModelConfig, TrainConfig, parse_config
-from train.trainer import run_training
+from canbo.train.config import DataConfig, ModelConfig, TrainConfig, parse_config
+from canbo.train.trainer import run_training
 
 pytestmark = pytest.mark.slow
 
@@ -45,8 +44,8 @@ def test_resume_continues_from_the_checkpoint_step(tmp_path, tiny_gold_path):
 
 
 def test_resume_last_skips_an_incomplete_newest_checkpoint(tmp_path, tiny_gold_path):
-    from model import load
-    from train.trainer import latest_complete_checkpoint
+    from canbo.model import load
+    from canbo.train.trainer import latest_complete_checkpoint
 
     small_run(tmp_path / "r", tiny_gold_path, save_total_limit=3)
     folder = tmp_path / "r" / "checkpoints"
@@ -56,23 +55,26 @@ def test_resume_last_skips_an_incomplete_newest_checkpoint(tmp_path, tiny_gold_p
     small_run(tmp_path / "r", tiny_gold_path, resume_from_checkpoint="last", save_total_limit=3)
     info = json.loads((tmp_path / "r" / "run_info.json").read_text())
     assert info["resumed_from"] == str(ckpts[-2]) and info["start_step"] == int(ckpts[-2].name.split("-")[1])
-    assert load(ckpts[0]).predict("Ông Lê Văn An phát biểu.").text  # a checkpoint folder loads as a model
+    newest = max(folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    sentence = "Bí thư Huyện ủy Lê Văn An phát biểu."  # a checkpoint folder loads as a model: the final one's
+    assert load(newest).predict(sentence).to_dict() == load(tmp_path / "r").predict(sentence).to_dict()
 
 
 def test_yaml_config_with_overrides(tmp_path):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("backbone: tiny\nepochs: 4\ntrain: [a.jsonl, b.jsonl]\n")
     data, model, train = parse_config(["--config", str(cfg), "--epochs", "2", "--progress", "false"])
-    assert data.train == ["a.jsonl", "b.jsonl"] and model.backbone == "tiny"
+    assert data.train == [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]  # relative to the YAML file
+    assert model.backbone == "tiny"
     assert train.epochs == 2 and train.progress is False
 
 
-@pytest.mark.skipif(shutil.which("torchrun") is None, reason="torchrun not installed")
+@pytest.mark.skipif(importlib.util.find_spec("torch.distributed.run") is None, reason="torch.distributed.run missing")
 def test_torchrun_two_processes_on_cpu(tmp_path, tiny_gold_path):
     env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
     cmd = [
         sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29561",
-        "-m", "model.cli", "train", "--train", str(tiny_gold_path), "--backbone", "tiny",
+        "-m", "canbo", "train", "--train", str(tiny_gold_path), "--backbone", "tiny",
         "--tiny_hidden_size", "32", "--tiny_layers", "1", "--head_hidden_size", "32",
         "--epochs", "2", "--batch_size", "2", "--progress", "false", "--output_dir", str(tmp_path / "ddp"),
     ]

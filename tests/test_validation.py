@@ -4,9 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from model.cli import main
-from model.validation import validate_file, validate_line
+from canbo.model.cli import main
+from canbo.model.validation import validate_file, validate_line
 
 GOOD = {
     "id": "x1",
@@ -102,7 +101,7 @@ def test_validation_goes_on_after_hostile_lines(tmp_path):
 
 
 def test_what_validates_also_loads(tmp_path):
-    from model.schema import read_jsonl
+    from canbo.model.schema import read_jsonl
 
     f = tmp_path / "g.jsonl"
     f.write_text('{"text": "Lê An", "entities": [{"id": "T1", "start": 0, "end": 5, "label": "PERSON"}]}\n'
@@ -113,7 +112,7 @@ def test_what_validates_also_loads(tmp_path):
 
 
 def test_jsonl_round_trip_keeps_hostile_strings(tmp_path):
-    from model.schema import Document, Entity, read_jsonl, write_jsonl
+    from canbo.model.schema import Document, Entity, read_jsonl, write_jsonl
 
     hostile = ["a\u2028b", "c\u0085d", "e\u2029f\x1cg", "h\r\ni", "j\u000bk\u000cl", "Ðồng\u200bchí"]
     docs = [Document(text=t + " Lê An", entities=[Entity(len(t) + 1, len(t) + 6, "PERSON", "Lê An")], id=f"x{i}")

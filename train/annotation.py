@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from model.schema import Document, article_id, jsonl_lines
-from model.validation import validate_record
+from canbo.model.schema import Document, article_id, jsonl_lines
+from canbo.model.validation import validate_record
 
 _MARK = re.compile(r"\[\[([A-Z]+)\|(.+?)\]\]")
 
@@ -46,7 +46,7 @@ def to_simple(record: dict[str, Any]) -> dict[str, Any]:
 
 def check_simple(sentence: Document, simple: dict[str, Any]) -> list[str]:
     """Problems of a simple record placed on its sentence (empty when it resolves and validates)."""
-    from train.corpus import resolve_simple
+    from canbo.train.corpus import resolve_simple
 
     try:
         doc = resolve_simple(sentence, simple)

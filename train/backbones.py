@@ -14,7 +14,7 @@ File formats (what ``PhobertTokenizer`` reads):
   a word's last symbol carries the ``</w>`` end-of-word marker (``c h</w> 12``).  The count is the
   pair frequency when the merge was learned (the tokenizer ignores it).
 
-CLI: ``python -m train.backbones --out DIR --from data/annotated/ [--from more.txt] --merges N``.
+CLI: ``python -m canbo.train.backbones --out DIR --from data/annotated/ [--from more.txt] --merges N``.
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def read_corpus(paths: Iterable[str | Path]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> Path:
     """CLI: build a tiny backbone from corpus files and print what was written."""
-    ap = argparse.ArgumentParser(prog="python -m train.backbones", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m canbo.train.backbones", description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--from", dest="sources", action="append", required=True, help="JSONL/text file or dir")
     ap.add_argument("--presegmented", action="store_true", help="texts are already word-segmented")

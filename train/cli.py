@@ -34,10 +34,10 @@ def _setup_logging() -> None:
 
 
 def _train(args) -> int:
-    from train.config import parse_config
+    from canbo.train.config import parse_config
 
     configs = parse_config(args.extra)  # first: --help and bad options answer before the heavy imports
-    from train.trainer import run_training
+    from canbo.train.trainer import run_training
 
     _setup_logging()
     metrics = run_training(*configs)
@@ -46,10 +46,10 @@ def _train(args) -> int:
 
 
 def _crossval(args) -> int:
-    from train.config import parse_config
+    from canbo.train.config import parse_config
 
     configs = parse_config(args.extra, prog="canbo crossval")
-    from train.crossval import format_summary, run_crossval
+    from canbo.train.crossval import format_summary, run_crossval
 
     _setup_logging()
     print(format_summary(run_crossval(*configs)))
@@ -57,7 +57,7 @@ def _crossval(args) -> int:
 
 
 def _build(args) -> int:
-    from train.corpus import build_gold
+    from canbo.train.corpus import build_gold
 
     counts = build_gold(args.raw, args.simple, args.out)
     print(f"wrote {sum(counts.values())} sentences: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
@@ -65,8 +65,8 @@ def _build(args) -> int:
 
 
 def _agreement(args) -> int:
-    from eval.scoring import score_entities, score_relations
-    from train.corpus import load_pass
+    from canbo.eval.scoring import score_entities, score_relations
+    from canbo.train.corpus import load_pass
 
     a, b = load_pass(args.raw, args.pass_a), load_pass(args.raw, args.pass_b)
     ents, rels = score_entities(a, b), score_relations(a, b)

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from model.schema import Document, Entity, Relation, article_id, jsonl_lines
-from model.text import Span, split_paragraph
+from canbo.model.schema import Document, Entity, Relation, article_id, jsonl_lines
+from canbo.model.text import Span, split_paragraph
 
 BODIES_FILE = "bodies.json"
 
@@ -95,7 +95,7 @@ def build_gold(raw_dir: str | Path, simple_dir: str | Path, out_dir: str | Path)
     Every body sentence must have an annotation line (an empty one is fine):
     a missing sentence is an error, so no part of a body is silently unannotated.
     """
-    from model.schema import write_jsonl
+    from canbo.model.schema import write_jsonl
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

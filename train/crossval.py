@@ -13,8 +13,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from model.schema import article_id, read_corpus, write_jsonl
-from train.config import DataConfig, ModelConfig, TrainConfig
+from canbo.model.schema import article_id, read_corpus, write_jsonl
+from canbo.train.config import DataConfig, ModelConfig, TrainConfig
 
 
 def articles(data: DataConfig) -> list[str]:
@@ -49,8 +49,8 @@ def summarize(per_fold: dict[str, dict[str, float]], keys=("ents_f", "ents_macro
 
 
 def run_crossval(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfig) -> dict[str, Any]:
-    from model.pipeline import load
-    from train.trainer import run_training
+    from canbo.model.pipeline import load
+    from canbo.train.trainer import run_training
 
     root = Path(train_cfg.output_dir)
     per_fold = {}

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-
-from model.decode import relation_candidates, spans_to_tags
-from model.encoding import WordEncoder, gold_word_spans
-from model.features import rule_word_tags
-from model.schema import Document
-from model.text import AlignmentError, segment_at_spans
+from canbo.model.decode import relation_candidates, spans_to_tags
+from canbo.model.encoding import WordEncoder, gold_word_spans
+from canbo.model.features import rule_word_tags
+from canbo.model.schema import Document
+from canbo.model.text import AlignmentError, segment_at_spans
 
 
 @dataclass

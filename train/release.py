@@ -1,6 +1,6 @@
 """Ship a trained run as the package's default model, with its model card.
 
-``python -m train.release --run runs/default --crossval runs/cv-default``
+``python -m canbo.train.release --run runs/default --crossval runs/cv-default``
 copies the run's top-level files (weights, config, tokenizer, resolved
 training config, run info) into ``model/default_model/`` and writes
 ``MODEL_CARD.md`` from the run and cross-validation results, so the card
@@ -14,7 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
-from model.pipeline import DEFAULT_MODEL_DIR
+from canbo.model.pipeline import DEFAULT_MODEL_DIR
 
 SHIPPED = (
     "config.json",
@@ -147,7 +147,7 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m train.release", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m canbo.train.release", description=__doc__.splitlines()[0])
     p.add_argument("--run", type=Path, required=True, help="A finished training run folder.")
     p.add_argument("--crossval", type=Path, default=None, help="The crossval run folder of the same recipe.")
     p.add_argument("--heldout", type=Path, default=None, help="A `canbo eval` report folder on data/heldout.")

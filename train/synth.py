@@ -6,7 +6,7 @@ so offsets are exact by construction. Slots (see ``_S.slot``): ``{P}``/``{Pc}``/
 PERSON with or without honorific; ``{T<}``/``{T>}``/``{t}`` POSITION held by the last person, the
 next one or nobody; ``{T*}`` apposition chain, ``{B}`` titles before a name; ``{O}`` ORG; ``{L}``,
 ``{LOCS}`` LOCATION; ``{M}``/``{M~}`` METRIC; ``{E:LABEL:a|b}`` literal entity; ``{a|b}`` plain
-alternatives; ``@x`` a context value (``_S.var``). CLI: ``python -m train.synth --n 500 --out F``.
+alternatives; ``@x`` a context value (``_S.var``). CLI: ``python -m canbo.train.synth --n 500 --out F``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import random
 import re
 import unicodedata
 
-from model.lexicon import LEXICON_DIR as GAZ  # noqa: E402 - the one lexicon, shared with model/
-from model.schema import Document, Entity, Relation, write_jsonl
-from model.validation import validate_record
+from canbo.model.lexicon import LEXICON_DIR as GAZ  # noqa: E402 - the one lexicon, shared with model/
+from canbo.model.schema import Document, Entity, Relation, write_jsonl
+from canbo.model.validation import validate_record
 
 CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế"}
 DUNITS = [("huyện", "Huyện ủy")] * 7 + [("thị xã", "Thị ủy"), ("quận", "Quận ủy"), ("thành phố", "Thành ủy")]
@@ -328,7 +328,7 @@ def generate(n: int, seed: int = 0) -> list[Document]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m train.synth", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m canbo.train.synth", description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=500, help="number of sentences")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True, help="gold JSONL file to write")

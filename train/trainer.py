@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from canbo.eval.evaluate import system_metrics
+from canbo.model.architecture import CanboConfig, CanboModel, label_maps_checksum
+from canbo.model.encoding import WordEncoder
+from canbo.model.hub import quiet_transformers, resolve_model_path
+from canbo.model.pipeline import Pipeline
+from canbo.model.schema import Document, article_id, read_corpus
+from canbo.train.config import DataConfig, ModelConfig, TrainConfig, config_dict
+from canbo.train.dataset import Collator, build_features
 from datasets import Dataset
 from transformers import (
     AutoModel,
@@ -26,15 +34,6 @@ from transformers import (
     TrainerCallback,
     TrainingArguments,
 )
-
-from eval.evaluate import system_metrics
-from model.architecture import CanboConfig, CanboModel, label_maps_checksum
-from model.encoding import WordEncoder
-from model.hub import quiet_transformers, resolve_model_path
-from model.pipeline import Pipeline
-from model.schema import Document, article_id, read_corpus
-from train.config import DataConfig, ModelConfig, TrainConfig, config_dict
-from train.dataset import Collator, build_features
 
 log = logging.getLogger("canbo.train")
 
@@ -50,7 +49,7 @@ def split_data(data: DataConfig) -> tuple[list[Document], list[Document]]:
         train_docs = [d for d in train_docs if article_id(d) != data.holdout_doc]
         dev_docs = dev_docs + held
     if data.synthetic:
-        from train.synth import generate
+        from canbo.train.synth import generate
 
         train_docs = train_docs + generate(data.synthetic, seed=0)
     return train_docs, dev_docs
@@ -67,7 +66,7 @@ def fingerprint(docs: list[Document]) -> str:
 def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Path, seed: int):
     """The joint model and its tokenizer, from a tiny offline backbone or a PhoBERT folder/hub id."""
     if model_cfg.backbone == "tiny":
-        from train.backbones import build_tiny_backbone, segmented_corpus_texts
+        from canbo.train.backbones import build_tiny_backbone, segmented_corpus_texts
 
         backbone_dir = build_tiny_backbone(
             segmented_corpus_texts([d.text for d in train_docs]),

@@ -24,10 +24,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from model.labels import ENTITY_LABELS
-from model.schema import article_id, jsonl_lines, write_jsonl
-from train.annotation import disagreements, import_pass, merge_adjudicated, to_simple
-from train.corpus import body_sentences, load_pass, resolve_simple
+from canbo.model.labels import ENTITY_LABELS
+from canbo.model.schema import article_id, jsonl_lines, write_jsonl
+from canbo.train.annotation import disagreements, import_pass, merge_adjudicated, to_simple
+from canbo.train.corpus import body_sentences, load_pass, resolve_simple
 
 
 def read_records(folder: Path) -> dict[str, dict[str, Any]]:
@@ -53,7 +53,7 @@ def manifest(raw: Path) -> dict[str, dict[str, Any]]:
 
 def build_written(root: str | Path = "data/written") -> dict[str, Any]:
     """Rebuild every derived file under ``root``; return the statistics written to stats.json."""
-    from eval.scoring import score_entities, score_relations
+    from canbo.eval.scoring import score_entities, score_relations
 
     root = Path(root)
     raw, ann = root / "raw", root / "annotation"

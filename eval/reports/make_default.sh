@@ -10,7 +10,7 @@ RECIPE=${RECIPE:-train/configs/default.yaml}
 export HF_HUB_OFFLINE=1
 canbo crossval --config "$RECIPE" --output_dir runs/cv-default --progress false
 canbo train --config "$RECIPE" --output_dir runs/default --progress false
-python -m train.release --run runs/default --crossval runs/cv-default
+python -m canbo.train.release --run runs/default --crossval runs/cv-default
 canbo eval --data data/annotated --crossval runs/cv-default --out eval/reports/default --name default
 canbo eval --data data/heldout/annotated --out eval/reports/default-heldout --name default-heldout
-python -m train.release --run runs/default --crossval runs/cv-default --heldout eval/reports/default-heldout
+python -m canbo.train.release --run runs/default --crossval runs/cv-default --heldout eval/reports/default-heldout
