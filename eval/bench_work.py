@@ -59,10 +59,11 @@ def phobert_base_pipeline(tokenizer_from: str | Path, precision: str = "fp32", b
     table, and the table keeps phobert-base's 64001 rows so memory is honest too).
     """
     import torch
+    from transformers import AutoTokenizer
+
     from canbo.model.architecture import CanboConfig, CanboModel
     from canbo.model.pipeline import Pipeline
     from canbo.train.backbones import phobert_base_shape_config
-    from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_from)
     torch.manual_seed(0)
@@ -264,6 +265,7 @@ def job_train_config(spec: dict) -> dict:
 def job_train_base(spec: dict) -> dict:
     """phobert-base shape: forward + backward + AdamW step at batch 8 on synthetic ~40-token windows."""
     import torch
+
     from canbo.model.architecture import CanboConfig, CanboModel
     from canbo.train.backbones import phobert_base_shape_config
 

@@ -127,9 +127,10 @@ def run_eval(
     command: str = "",
 ) -> Path:
     """Compute everything and write the report folder; returns the path of ``report.md``."""
+    from transformers.utils import logging as hf_logging
+
     from canbo.eval.render import to_html, to_markdown
     from canbo.eval.report import build_blocks
-    from transformers.utils import logging as hf_logging
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

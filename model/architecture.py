@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from canbo.model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES, bio_tags
 from torch import nn
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
+
+from canbo.model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES, bio_tags
 
 
 def check_labels(entity_labels: list[str], relation_label: str) -> None:
@@ -59,6 +60,7 @@ class CanboConfig(PretrainedConfig):
         max_tokens: int = 256,
         rule_features: bool = False,
         rule_feature_dropout: float = 0.2,
+        merge_policy: str = "model",
         **kwargs: Any,
     ):
         self.backbone_config = backbone_config or {}
@@ -74,6 +76,11 @@ class CanboConfig(PretrainedConfig):
         self.max_tokens = max_tokens
         self.rule_features = rule_features
         self.rule_feature_dropout = rule_feature_dropout
+        from canbo.model.merge import POLICIES
+
+        if merge_policy not in POLICIES:
+            raise ValueError(f"merge policy {merge_policy!r} is not known (known: {', '.join(POLICIES)})")
+        self.merge_policy = merge_policy
         tags = bio_tags(tuple(self.entity_labels))
         kwargs["id2label"] = dict(enumerate(tags))
         kwargs["label2id"] = {t: i for i, t in enumerate(tags)}

@@ -14,7 +14,8 @@ from canbo.model.text import Span
 
 
 @lru_cache(maxsize=1)
-def _rules():
+def rule_extractor():
+    """The rule component, built once (it reads one sentence at a time: no furniture filter)."""
     from canbo.model.rules import RuleBaseline
 
     return RuleBaseline(skip_boilerplate=False)
@@ -22,7 +23,7 @@ def _rules():
 
 def rule_word_tags(text: str, start: int, end: int, words: Sequence[Span], tag_ids: dict[str, int]) -> list[int]:
     """Tag id per word of ``text[start:end]``: B-/I- of the rule span a word lies inside, else O."""
-    found = _rules().predict(text[start:end]).entities
+    found = rule_extractor().predict(text[start:end]).entities
     out = [tag_ids["O"]] * len(words)
     k = 0
     for e in sorted(found, key=lambda e: e.start):

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import os
 import warnings
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+
 from canbo.model.casing import is_shouted, recase
 from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
-from canbo.model.features import rule_word_tags
+from canbo.model.features import rule_extractor, rule_word_tags
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
+from canbo.model.merge import POLICIES, Candidate, merge
 from canbo.model.schema import Document, Entity, Relation
 from canbo.model.text import Span, iter_sentences, segment_at_spans, segment_words
 
@@ -37,14 +40,21 @@ class _Sentence:
     log_probs: np.ndarray | None = None
     spans: list[WordSpan] | None = None
     pair_scores: dict[tuple[int, int], float] | None = None
+    span: Span | None = None  # where the sentence is in the text
+    rule_text: str = ""  # what the rules read (the sentence, or a shouted one in ordinary case)
+    decided: list[tuple[int, int, str]] | None = None  # per span: exact characters and source
 
 
 class Pipeline:
     """A loaded model with its tokenizer and word segmenter."""
 
-    def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None):
+    def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
+                 merge_policy: str | None = None):
         self.model = model.eval()
         self.config = model.config
+        self.merge_policy = merge_policy or getattr(self.config, "merge_policy", "model")
+        if self.merge_policy not in POLICIES:
+            raise ValueError(f"unknown merge policy {self.merge_policy!r} (choose from {', '.join(POLICIES)})")
         self.tags = self.config.tags
         self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
         self.segmenter = segmenter
@@ -81,6 +91,7 @@ class Pipeline:
             self._encode(group, batch_size)
             for s in group:
                 s.spans = self._decode_tags(s)
+                self._merge_rules(s)
             self._score_pairs(group)
             for s in group:
                 self._add_sentence(docs[s.doc], s)
@@ -139,6 +150,24 @@ class Pipeline:
         if group:
             yield group
 
+    def _merge_rules(self, s: _Sentence) -> None:
+        """Apply the merge policy (``model.merge``) to the tagger's spans and the rules' spans of one
+        sentence; every span then knows its exact characters and which component decided it."""
+        model = [Candidate(*char_span(s.words, sp), sp.label, sp.score) for sp in s.spans]
+        if self.merge_policy == "model" or s.span is None:
+            s.decided = [(c.start, c.end, "model") for c in model]
+            return
+        found = rule_extractor().predict(s.rule_text).entities
+        rules = [Candidate(e.start + s.span.start, e.end + s.span.start, e.label, 1.0) for e in found]
+        merged = merge(rules, model, self.merge_policy)
+        starts = [w.start for w in s.words]
+        s.spans, s.decided = [], []
+        for m in merged:
+            first = max(0, bisect_right(starts, m.start) - 1)
+            last = max(first, bisect_left(starts, m.end) - 1)
+            s.spans.append(WordSpan(first, last, m.label, m.score))
+            s.decided.append((m.start, m.end, m.source))
+
     def _sentence(self, i: int, text: str, sent: Span, lost: list[str]) -> _Sentence | None:
         """Words and windows of one sentence. A headline in capitals is read in ordinary case
         (``model.casing``); the words keep their offsets into ``text``."""
@@ -149,11 +178,13 @@ class Pipeline:
             if not words:
                 return None
             windows = self.encoder.encode(local, words, self._rule_tags(local, Span(0, len(local)), words))
-            return _Sentence(i, [Span(w.start + sent.start, w.end + sent.start) for w in words], windows)
+            shifted = [Span(w.start + sent.start, w.end + sent.start) for w in words]
+            return _Sentence(i, shifted, windows, span=sent, rule_text=local)
         words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
         if not words:
             return None
-        return _Sentence(i, words, self.encoder.encode(text, words, self._rule_tags(text, sent, words)))
+        windows = self.encoder.encode(text, words, self._rule_tags(text, sent, words))
+        return _Sentence(i, words, windows, span=sent, rule_text=piece)
 
     # ----------------------------------------------------------- stages
 
@@ -223,10 +254,9 @@ class Pipeline:
     def _add_sentence(self, doc: Document, s: _Sentence) -> None:
         """Append one decoded sentence's entities and relations to ``doc``."""
         index = {}
-        for k, sp in enumerate(s.spans):
-            start, end = char_span(s.words, sp)
+        for k, (sp, (start, end, source)) in enumerate(zip(s.spans, s.decided or [])):
             index[k] = len(doc.entities)
-            doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=sp.score))
+            doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=sp.score, source=source))
         for (h, t), p in sorted(s.pair_scores.items()):
             if p >= self.relation_threshold:
                 doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=p))
@@ -268,10 +298,16 @@ def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
     return out
 
 
-def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[str]] | None = None) -> Pipeline:
-    """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model."""
-    from canbo.model.architecture import CanboModel
+def load(
+    path: str | os.PathLike | None = None,
+    segmenter: Callable[[str], list[str]] | None = None,
+    merge_policy: str | None = None,
+) -> Pipeline:
+    """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model.
+    ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``)."""
     from transformers import AutoTokenizer
+
+    from canbo.model.architecture import CanboModel
 
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
@@ -286,7 +322,7 @@ def load(path: str | os.PathLike | None = None, segmenter: Callable[[str], list[
             hint = " (it has no tokenizer files: a checkpoint written before this version needs the run's tokenizer files copied in)"
         raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}{hint}") from exc
     check_label_maps(folder, model.config)
-    return Pipeline(model, tokenizer, segmenter=segmenter)
+    return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy)
 
 
 def check_label_maps(folder: Path, config) -> None:
@@ -298,9 +334,19 @@ def check_label_maps(folder: Path, config) -> None:
     info_file = folder / "run_info.json"
     if not info_file.is_file():
         return
-    want = json.loads(info_file.read_text(encoding="utf-8")).get("label_maps_sha256")
+    info = json.loads(info_file.read_text(encoding="utf-8"))
+    want = info.get("label_maps_sha256")
     if want and want != label_maps_checksum(config):
         raise ModelUnavailableError(
             f"'{folder}': the label maps in config.json differ from the ones the weights were trained with "
             "(run_info.json records their checksum); restore the original config.json"
         )
+    uses_rules = config.rule_features or getattr(config, "merge_policy", "model") != "model"
+    if uses_rules and info.get("rules_version"):
+        from canbo.model.rules import rules_version
+
+        if info["rules_version"] != rules_version():
+            warnings.warn(
+                f"'{folder}' was trained with rules version {info['rules_version']}, these rules are "
+                f"{rules_version()}: its rule inputs have changed since training; retrain it", stacklevel=3
+            )

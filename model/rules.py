@@ -25,6 +25,7 @@ from canbo.model.rules_lexicon import (
     FACILITY,
     HEADS,
     HONORIFICS,
+    LOCAL_PLACES,
     PLACES,
     SUBS,
     SURNAMES,
@@ -134,9 +135,19 @@ def _name_end(s: _Sentence, k: int, lower_ok: bool = False, split_person: bool =
     return j
 
 
+def _gazetteer(s: _Sentence, k: int) -> int:
+    """End of a gazetteer place name at ``k``, or -1: a province in any case, a district or
+    commune only when each of its words is capitalised."""
+    e = s.match(k, PLACES)
+    if e > 0:
+        return e
+    e = s.match(k, LOCAL_PLACES)
+    return e if e > 0 and all(s.cap(j) for j in range(k, e)) else -1
+
+
 def _place_end(s: _Sentence, k: int) -> int:
     """End of a place name at ``k`` (``k`` itself when a person's name stands there)."""
-    e = s.match(k, PLACES)
+    e = _gazetteer(s, k)
     if e > 0:
         return e
     if s.words[k] in SURNAMES and _name_end(s, k, split_person=False) - k >= 3:
@@ -146,7 +157,7 @@ def _place_end(s: _Sentence, k: int) -> int:
 
 def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
     """Skip unit words with optional names after an organ ("huyện Kiến Thụy", "xã X huyện Y")."""
-    if bare_name and s.cap(j) and not _starts_unit(s, j) and (s.words[j] not in SURNAMES or s.match(j, PLACES) > 0):
+    if bare_name and s.cap(j) and not _starts_unit(s, j) and (s.words[j] not in SURNAMES or _gazetteer(s, j) > 0):
         j = _place_end(s, j)
     while (e := s.match(j, ADMIN)) > 0:
         j = _place_end(s, e) if s.cap(e) and not _starts_unit(s, e) else e
@@ -200,7 +211,7 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
     if e < 0 and s.words[k].islower():
         e = s.match(k, FACILITY)
     if e < 0:
-        g = s.match(k, PLACES)
+        g = _gazetteer(s, k)
         alone = g > 0 and not (k > 1 and s.cap(k - 1)) and not s.cap(g)
         return [(k, g)] if alone and tuple(s.low[k:g]) not in EPONYMS else []
     opener = e < s.n and s.words[e] in (":", "(")
@@ -325,6 +336,19 @@ def _link(text: str, spans: list[Span3]) -> list[tuple[int, int]]:
             owner[r] = p
             r -= 1
     return sorted((p, q) for q, p in owner.items())
+
+
+def rules_version() -> str:
+    """SHA-256 (first 16 hex digits) of the rule component: this file, its phrase tables and the
+    lexicon files. Saved with every trained model, so a model knows when its rules have changed."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in [here / "rules.py", here / "rules_lexicon.py", *sorted((here / "lexicon").glob("*.txt"))]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class RuleBaseline:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+from canbo.model.lexicon import words
+
 
 def _table(spec: str) -> dict[str, list[tuple[str, ...]]]:
     """Phrase table from "a b|c|...": first word -> phrases as word tuples, longest first."""
     table: dict[str, list[tuple[str, ...]]] = {}
-    for words in sorted((tuple(p.lower().split()) for p in spec.split("|")), key=len, reverse=True):
-        table.setdefault(words[0], []).append(words)
+    for phrase in sorted((tuple(p.lower().split()) for p in spec.split("|")), key=len, reverse=True):
+        table.setdefault(phrase[0], []).append(phrase)
     return table
 
 
@@ -44,24 +46,20 @@ HEADS = _table(  # a body word that needs a capitalised name after it
 ADMIN = _table("huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố")
 FACILITY = _table("đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị")
 HONORIFICS = _table("đồng chí|ông|bà")
+# Place names from the administrative gazetteer of model/lexicon (one lexicon for the rules, the
+# casing and the generator). Provinces and the country match in any case; districts and communes,
+# many of them common words ("Đoàn Kết", "Thắng Lợi"), only when capitalised.
 PLACES = _table(
-    "Việt Nam|Hà Nội|Hải Phòng|Đà Nẵng|Cần Thơ|Hồ Chí Minh|Huế|Thừa Thiên Huế|An Giang|Bà Rịa|Vũng Tàu"
-    "|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|Bình Phước|Bình Thuận|Cà Mau"
-    "|Cao Bằng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|Hà Nam|Hà Tĩnh|Hải Dương"
-    "|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai"
-    "|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi"
-    "|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Tiền Giang"
-    "|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái"
+    "|".join(["Việt Nam", "Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế", "Bà Rịa", "Vũng Tàu"]
+             + [p for p in words("provinces") if " - " not in p])
 )
+LOCAL_PLACES = _table("|".join(p for f in ("districts", "communes") for p in words(f) if " - " not in p))
 ABBREVIATIONS = set(  # written in capitals in ordinary text (kept so when a headline is recased)
     "UBND HĐND MTTQ BCH BTV TP TX CHQS BCHQS NTM OCOP THCS THPT TNHH CP KCN CCN HTX ĐBQH BHXH BHYT CAND QĐND"
     " QĐNDVN CSGT PCCC ATGT VN TW UB HĐ HCM TTXVN VOV VTV GDP FDI ODA USD VND ĐBSCL KT-XH KTXH CNH-HĐH".split()
 )
 EPONYMS = {("hồ", "chí", "minh")}  # a person's name unless a unit word ("TP") precedes it
-SURNAMES = set(
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Tạ Đinh Mai Trịnh Lương"
-    " Đào Đoàn Vương Trương Cao Lâm Hà Chu Tô Lưu Quách Thái Triệu Kiều Khúc Phùng Mạc Tăng Lại".split()
-)
+SURNAMES = set(words("surnames"))
 
 # ---------------------------------------------------------------- METRIC regexes
 

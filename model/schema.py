@@ -23,11 +23,14 @@ class Entity:
     text: str
     score: float | None = None
     id: str | None = None
+    source: str | None = None  # which component decided the span: "rules", "model" or "both"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
         if self.score is not None:
             out["score"] = round(float(self.score), 4)
+        if self.source is not None:
+            out["source"] = self.source
         return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from canbo.model.text import AlignmentError, Span, align_tokens, align_words, segment_words
 
 

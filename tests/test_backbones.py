@@ -6,6 +6,8 @@ import json
 
 import pytest
 import torch
+from transformers import AutoModel, AutoTokenizer, PhobertTokenizer, RobertaModel
+
 from canbo.train.backbones import (
     build_tiny_backbone,
     learn_bpe,
@@ -15,7 +17,6 @@ from canbo.train.backbones import (
     segmented_corpus_texts,
     write_phobert_vocab,
 )
-from transformers import AutoModel, AutoTokenizer, PhobertTokenizer, RobertaModel
 
 CORPUS = [
     "Chủ_tịch UBND tỉnh Quảng_Nam Lê_Trí_Thanh đã ký quyết_định bổ_nhiệm 3 cán_bộ .",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from canbo.eval import bench
 from canbo.eval.bench_work import STAGES, corpus, run_job, staged_run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from canbo.model.casing import is_shouted, recase
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+
 from canbo.model.cli import main
 from canbo.model.formats import FORMATS
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from canbo.model.decode import (
     WordSpan,
     distance_bucket,

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from canbo.model.pipeline import DEFAULT_MODEL_DIR
 from canbo.train.release import release
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from canbo.eval.crossval_report import learning_curve, summarize
 from canbo.eval.evaluate import bootstrap_ci, restrict
 from canbo.eval.render import to_html, to_markdown

@@ -1,6 +1,7 @@
 """Rule tags as model input: word-level mapping and a model that consumes them."""
 
 import pytest
+
 from canbo.model.features import rule_word_tags
 from canbo.model.labels import bio_tags
 from canbo.model.text import segment_words

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from canbo.model.furniture import body_lines, furniture_reason, page_lines
 
 FIXTURES = Path(__file__).parent / "fixtures"

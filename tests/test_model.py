@@ -4,6 +4,7 @@ import json
 import unicodedata
 
 import pytest
+
 from canbo.model.hub import ModelUnavailableError, resolve_model_path
 from canbo.model.pipeline import load
 from canbo.model.schema import read_jsonl

@@ -7,6 +7,7 @@ import json
 import sys
 
 import pytest
+
 from canbo.model.cli import main
 
 GOOD = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."

@@ -6,6 +6,7 @@ import unicodedata
 from itertools import pairwise
 
 import pytest
+
 from canbo.model.labels import ENTITY_LABELS, RELATION_SIGNATURES
 from canbo.model.rules import RuleBaseline, normalise
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from canbo.eval.scoring import error_breakdown, flat_metrics, score_entities, score_relations, seqeval_scores
 from canbo.model.schema import Document, Entity, Relation
 

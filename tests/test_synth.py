@@ -6,6 +6,7 @@ import random
 import re
 
 import pytest
+
 from canbo.model.labels import ENTITY_LABELS
 from canbo.model.schema import Document, read_jsonl
 from canbo.model.validation import validate_record
@@ -141,3 +142,23 @@ def test_cli_writes_gold_jsonl(tmp_path):
     assert synth.main(["--n", "25", "--seed", "4", "--out", str(out)]) == 0
     back = read_jsonl(out)
     assert [d.to_gold_dict() for d in back] == [d.to_gold_dict() for d in synth.generate(25, seed=4)]
+
+
+def test_no_template_copies_a_gold_sentence():
+    """Leave-one-article-out CV is only honest if templates do not carry a gold article's wording:
+    no run of 8 or more literal words of any template appears in any gold sentence."""
+    from difflib import SequenceMatcher
+    from pathlib import Path
+
+    from canbo.model.schema import read_corpus
+    from canbo.train.synth import TEMPLATES
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", re.sub(r"\{[^{}]*\}|@\w", " ", text).lower())
+
+    gold = [words(d.text) for d in read_corpus([Path(__file__).parents[1] / "data" / "annotated"])]
+    for t in TEMPLATES:
+        lit = words(t if isinstance(t, str) else " ".join(t))
+        for g in gold:
+            run = SequenceMatcher(None, lit, g, autojunk=False).find_longest_match(0, len(lit), 0, len(g)).size
+            assert run < 8, (t, " ".join(g))

@@ -3,6 +3,7 @@
 import unicodedata
 
 import pytest
+
 from canbo.model.text import (
     AlignmentError,
     Span,

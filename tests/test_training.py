@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from canbo.train.config import DataConfig, ModelConfig, TrainConfig, parse_config
 from canbo.train.trainer import run_training
 
@@ -83,3 +84,16 @@ def test_torchrun_two_processes_on_cpu(tmp_path, tiny_gold_path):
     info = json.loads((tmp_path / "ddp" / "run_info.json").read_text())
     assert info["world_size"] == 2
     assert (tmp_path / "ddp" / "model.safetensors").exists()
+
+
+def test_selection_options_without_a_dev_set_are_warned_about(tmp_path, tiny_gold_path, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="canbo.train"):
+        run_training(
+            DataConfig(train=[str(tiny_gold_path)]),
+            ModelConfig(**SMALL),
+            TrainConfig(output_dir=str(tmp_path), epochs=1, batch_size=2, progress=False),  # select_best defaults on
+        )
+    assert "no dev set" in caplog.text
+    assert json.loads((tmp_path / "run_info.json").read_text())["dev_metrics"] == {}

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from canbo.model.cli import main
 from canbo.model.validation import validate_file, validate_line
 

@@ -22,6 +22,9 @@ def register(sub) -> None:
     b.add_argument("--simple", default="data/annotation/adjudicated")
     b.add_argument("--out", default="data/annotated")
     b.set_defaults(func=_build)
+    w = csub.add_parser("rebuild", help="Rebuild every derived corpus file (real gold, held-out gold, written corpus).")
+    w.add_argument("--data", default="data", help="The data folder (default: data).")
+    w.set_defaults(func=_rebuild)
     a = csub.add_parser("agreement", help="Entity and relation F1 between two annotation passes.")
     a.add_argument("pass_a")
     a.add_argument("pass_b")
@@ -61,6 +64,23 @@ def _build(args) -> int:
 
     counts = build_gold(args.raw, args.simple, args.out)
     print(f"wrote {sum(counts.values())} sentences: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return 0
+
+
+def _rebuild(args) -> int:
+    from pathlib import Path
+
+    from canbo.train.corpus import build_gold
+    from canbo.train.written import build_written
+
+    data = Path(args.data)
+    real = build_gold(data / "raw", data / "annotation" / "adjudicated", data / "annotated")
+    held = build_gold(data / "heldout" / "raw", data / "heldout" / "annotation" / "adjudicated", data / "heldout" / "annotated")
+    stats = build_written(data / "written")
+    agree = stats["agreement_before_adjudication"]
+    print(f"real gold: {sum(real.values())} sentences; held-out gold: {sum(held.values())} sentences")
+    print(f"written: {stats['gold']['all']['sentences']} sentences, {stats['gold']['all']['articles']} articles; "
+          f"agreement before adjudication: entity micro-F1 {agree['entity_micro_f1']}, relation F1 {agree['relation_f1']}")
     return 0
 
 

@@ -24,6 +24,14 @@ class DataConfig:
         default_factory=lambda: ["data/annotated"],
         metadata={"help": "Gold JSONL files or folders of them used for training."},
     )
+    extra_train: list[str] = field(
+        default_factory=list,
+        metadata={"help": "More gold JSONL files/folders always in training and never a cross-validation fold "
+                  "(e.g. the written corpus, data/written/annotated)."},
+    )
+    augment: int = field(
+        default=0, metadata={"help": "Mention-replacement copies of each training sentence to add (0: none)."}
+    )
     dev: list[str] = field(
         default_factory=list,
         metadata={"help": "Gold JSONL files/folders for dev metrics and early stopping (none: no early stopping)."},
@@ -39,8 +47,8 @@ class DataConfig:
     def __post_init__(self) -> None:
         if not self.train:
             raise ValueError("data: 'train' needs at least one file or folder")
-        if self.synthetic < 0:
-            raise ValueError("data: 'synthetic' must be >= 0")
+        if self.synthetic < 0 or self.augment < 0:
+            raise ValueError("data: 'synthetic' and 'augment' must be >= 0")
 
 
 @dataclass
@@ -63,6 +71,11 @@ class ModelConfig:
         default=0.2, metadata={"help": "Training-time probability of hiding a word's rule tag (0: never)."}
     )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
+    merge_policy: str = field(
+        default="model",
+        metadata={"help": "Which spans the model outputs (model.merge): model, rules, rules-first or model-first; "
+                  "saved with the weights."},
+    )
     tiny_hidden_size: int = field(default=128, metadata={"help": "'tiny' backbone: hidden size."})
     tiny_layers: int = field(default=2, metadata={"help": "'tiny' backbone: transformer layers."})
     tiny_heads: int = field(default=2, metadata={"help": "'tiny' backbone: attention heads."})
@@ -73,6 +86,10 @@ class ModelConfig:
             raise ValueError(f"{self.backbone} is AGPL-3.0 licensed; pass --allow_agpl true to use it")
         if not 8 <= self.max_length <= 256:
             raise ValueError("model: max_length must be between 8 and 256 (PhoBERT's position limit)")
+        from canbo.model.merge import POLICIES
+
+        if self.merge_policy not in POLICIES:
+            raise ValueError(f"model: merge_policy must be one of {', '.join(POLICIES)}")
         if not 0.0 < self.relation_threshold < 1.0:
             raise ValueError("model: relation_threshold must be in (0, 1)")
         if self.tiny_hidden_size % self.tiny_heads:
@@ -118,7 +135,7 @@ def field_names() -> set[str]:
     return {f.name for cls in CONFIG_CLASSES for f in dataclasses.fields(cls)}
 
 
-PATH_FIELDS = ("train", "dev")  # data paths in a YAML file are relative to that file's folder
+PATH_FIELDS = ("train", "extra_train", "dev")  # data paths in a YAML file are relative to that file's folder
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+
 from canbo.model.decode import relation_candidates, spans_to_tags
 from canbo.model.encoding import WordEncoder, gold_word_spans
 from canbo.model.features import rule_word_tags

@@ -176,7 +176,7 @@ class _S:
             lo, hi, dec, unit = {"area": (lo or 5, hi or 9000, r.choice([0, 0, 1, 2]), r.choice([" ha", " ha", "ha"])),
                                  "len": (lo or 1, hi or 400, r.choice([0, 1]), " km"), "mult": (1.1, 5, 1, " lần"),
                                  "yield": (55, 72, 1, " tạ/ha"), "perha": (90, 400, 0, " triệu đồng/ha"),
-                                 "income": (38, 95, 1, r.choice([" triệu đồng/người/năm"] * 3 + [" triệu đồng/người/ năm"]))}[kind]
+                                 "income": (38, 95, 1, r.choice([" triệu đồng/người/năm"] * 3 + [" triệu đồng/ người/năm"]))}[kind]
             s = fnum(r, lo, hi, dec) + unit
         elif kind in ("ratio", "frac"):
             b = r.randint(5, 40)
@@ -267,7 +267,7 @@ TEMPLATES: list[str | tuple[str, ...]] = [
     "{Năm @y|Trong 6 tháng đầu năm @y|Năm qua}, tổng giá trị sản xuất trên địa bàn ước đạt {M:money:2000-60000}, tăng {M:pct:2-25} so với cùng kỳ.",
     "Đến nay, toàn @d có {M:ratio:xã} đạt chuẩn nông thôn mới, {M:xã:1-9} đạt chuẩn nông thôn mới nâng cao; {L:c} đạt chuẩn nông thôn mới kiểu mẫu.",
     "Thu ngân sách nhà nước năm @y đạt {M:money:100-3000}, bằng {M:pct:80-190} dự toán {tỉnh|huyện|thành phố} giao.",
-    "Tỷ lệ hộ nghèo theo chuẩn nghèo giai đoạn 2021-2025 giảm {|xuống }còn {M:pct:0.5-5}; thu nhập bình quân đầu người đạt {M:income}.",
+    "Số hộ thoát nghèo trong năm là {M:hộ:30-600}, đưa tỷ lệ nghèo đa chiều của địa phương về mức {M:pct:0.5-5}; mỗi người dân có thu nhập khoảng {M:income}.",
     "Nhiệm kỳ 2020 - 2025, {O:d:Đảng bộ:0.6} đã kết nạp {M:đảng viên:50-1500} mới, đạt {M:pct:80-160} chỉ tiêu Nghị quyết Đại hội {O:d:Đảng bộ:0} lần thứ {XX|XXI|XXII|XXIII|XXIV|XXV|XXVI} đề ra.",
     "Huyện đã đầu tư nâng cấp {M~:len} đường giao thông nông thôn, hoàn thành tuyến đường {E:LOCATION:@r} đoạn qua {L:c} với tổng mức đầu tư {M~:money:20-900}.",
     "{WHEN}, {E:ORG:UBND @d} đã khởi công dự án mở rộng tuyến đường {E:LOCATION:@s} với chiều dài {M:len:1-15}, dự kiến hoàn thành trong @i năm.",
@@ -279,7 +279,7 @@ TEMPLATES: list[str | tuple[str, ...]] = [
     "Sau @i năm thực hiện Nghị quyết số {n:10-60}-NQ/TW của {O::Ban Chấp hành Trung ương,Bộ Chính trị,Ban Bí thư} khóa {XI|XII|XIII}, {O:d:Huyện ủy,Ban Thường vụ:0.4} đã ban hành nhiều văn bản lãnh đạo, chỉ đạo.",
     "Kỷ niệm @a năm Ngày thành lập {E:ORG:Đảng Cộng sản Việt Nam} (3/2/1930 - 3/2/@y), {O:d:Huyện ủy:0.5} tổ chức trao Huy hiệu {30|40|50|60} năm tuổi {E:ORG:Đảng} cho {M:đảng viên:20-300}.",
     "Hội nghị được tổ chức trực tuyến đến {M:điểm cầu:5-40} với sự tham gia của {M:đại biểu:100-3000} là cán bộ, đảng viên, công chức và Nhân dân trên địa bàn.",
-    "Công tác xây dựng {E:ORG:Đảng} và hệ thống chính trị tiếp tục được {O:d:Huyện ủy,Ban Thường vụ:0.3} quan tâm; {M:pct:60-100} tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ, không có tổ chức đảng yếu kém.",
+    "Về công tác {E:ORG:Đảng}, {O:d:Huyện ủy,Ban Thường vụ:0.3} chú trọng củng cố chi bộ thôn, bản; kết quả đánh giá cuối năm có {M:pct:60-100} chi bộ được xếp loại tốt.",
     ("{Dưới sự lãnh đạo của|Nhờ sự chỉ đạo của} {E:ORG:@D}{ - |- |, }{E:ORG:HĐND}{ - |- |, }{E:ORG:UBND @d}, năm @y kinh tế của @d tăng trưởng {M:pct:3-20}.",  # (c)
      "Dưới sự điều hành của {E:ORG:HĐND}{, | }{E:ORG:UBND @d}, năm @y huyện đã thu hút {M:doanh nghiệp:5-90} đầu tư mới."),
     "Với sự chỉ đạo sát sao của {E:ORG:@l}, sự vào cuộc của chính quyền các cấp, kết quả thực hiện chương trình được {tỉnh|thành phố|huyện} đánh giá cao.",
@@ -299,8 +299,8 @@ TEMPLATES: list[str | tuple[str, ...]] = [
     "Đại hội đã bầu {E:ORG:Ban Chấp hành Đảng bộ @d} khóa mới gồm {M:đồng chí:15-45}; {P} tái đắc cử {T<:d:0:party} nhiệm kỳ @y - @Y.",
     "{Cùng dự có|Chủ trì hội nghị có|Tiếp đoàn có} {P}{T*:2-3}.",
     "{Lc:c} {đạt chuẩn nông thôn mới nâng cao năm @y|là địa phương dẫn đầu @d về thu ngân sách}, với {M:pct:85-100} hộ dân sử dụng nước sạch.",
-    "Tổng vốn huy động xây dựng nông thôn mới đến nay là {M~:money:300-9000}, trong đó Nhân dân đóng góp {M~:money:20-290}, hiến {M:area} đất.",
-    "Đến hết năm @y, thu nhập bình quân toàn @d đạt {M:income}; tỷ lệ lao động qua đào tạo đạt {M:pct:50-90}.",
+    "Để làm đường và nhà văn hóa, bà con đã góp {M~:money:20-290} và tự nguyện nhường {M:area} đất; ngân sách các cấp bố trí thêm {M~:money:300-9000}.",
+    "Năm @y, người lao động có việc làm ổn định tăng lên, {M:pct:50-90} đã qua đào tạo nghề, mức sống bình quân vào khoảng {M:income}.",
     "Gia đình {anh|chị} {p} ở {L:c} được hỗ trợ {M:triệu đồng:30-80} để xây nhà mới sau @i năm chờ đợi.",
     "{Pc}{T*:1-2} đề nghị {O:d:UBND,Phòng,Trung tâm,Công an:0.3} phối hợp {O:p:Sở:0.5} sớm tháo gỡ vướng mắc, bảo đảm tiến độ {M:pct:60-100} khối lượng công việc.",
     "Năm @y, toàn @d thành lập mới {M:doanh nghiệp:20-150}, {M:hợp tác xã:2-15}; giải quyết việc làm cho {M~:lao động:500-5000}.",

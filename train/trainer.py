@@ -17,14 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from canbo.eval.evaluate import system_metrics
-from canbo.model.architecture import CanboConfig, CanboModel, label_maps_checksum
-from canbo.model.encoding import WordEncoder
-from canbo.model.hub import quiet_transformers, resolve_model_path
-from canbo.model.pipeline import Pipeline
-from canbo.model.schema import Document, article_id, read_corpus
-from canbo.train.config import DataConfig, ModelConfig, TrainConfig, config_dict
-from canbo.train.dataset import Collator, build_features
 from datasets import Dataset
 from transformers import (
     AutoModel,
@@ -34,6 +26,16 @@ from transformers import (
     TrainerCallback,
     TrainingArguments,
 )
+
+from canbo.eval.evaluate import system_metrics
+from canbo.model.architecture import CanboConfig, CanboModel, label_maps_checksum
+from canbo.model.encoding import WordEncoder
+from canbo.model.hub import quiet_transformers, resolve_model_path
+from canbo.model.pipeline import Pipeline
+from canbo.model.rules import rules_version
+from canbo.model.schema import Document, article_id, read_corpus
+from canbo.train.config import DataConfig, ModelConfig, TrainConfig, config_dict
+from canbo.train.dataset import Collator, build_features
 
 log = logging.getLogger("canbo.train")
 
@@ -48,6 +50,12 @@ def split_data(data: DataConfig) -> tuple[list[Document], list[Document]]:
             raise ValueError(f"holdout_doc '{data.holdout_doc}' matches no training article")
         train_docs = [d for d in train_docs if article_id(d) != data.holdout_doc]
         dev_docs = dev_docs + held
+    if data.extra_train:
+        train_docs = train_docs + read_corpus(data.extra_train)
+    if data.augment:
+        from canbo.train.augment import replace_mentions
+
+        train_docs = train_docs + replace_mentions(train_docs, seed=0, copies=data.augment)
     if data.synthetic:
         from canbo.train.synth import generate
 
@@ -92,6 +100,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         max_tokens=model_cfg.max_length,
         rule_features=model_cfg.rule_features,
         rule_feature_dropout=model_cfg.rule_feature_dropout,
+        merge_policy=model_cfg.merge_policy,
         backbone_name=model_cfg.backbone,
     )
     torch.manual_seed(seed)
@@ -245,6 +254,7 @@ def save_run(model, tokenizer, out: Path, resolved: dict, train_docs, metrics: d
     info = {
         "data_fingerprint": fingerprint(train_docs),
         "label_maps_sha256": label_maps_checksum(model.config),
+        "rules_version": rules_version(),
         "train_sentences": len(train_docs),
         "alignment": report.summary(),
         "dev_metrics": metrics,
