@@ -88,6 +88,7 @@ _FOOTER = re.compile(
     r"|all\s+rights\s+reserved",
     re.IGNORECASE,
 )
+_DECORATED = re.compile(r"^[»«★☆✦*~=]{1,3}\s.*\s[»«★☆✦*~=]{1,3}$")
 _SITE_NAME = re.compile(  # a header naming the site's unit alone: "Huyện Kim Sơn", "UBND XÃ TÂN LẬP"
     r"^(?:(?:ubnd|hđnd|đảng\s+ủy|đảng\s+bộ|huyện\s+ủy|cổng\s+thông\s+tin(?:\s+điện\s+tử)?)\s+)?"
     r"(?:huyện|xã|phường|thị\s+trấn|thị\s+xã|quận|tỉnh|thành\s+phố)\s+(?:[^\W\d_][\w']*\s*){1,4}$",
@@ -106,6 +107,8 @@ def furniture_reason(line: str) -> str | None:
     """Why ``line`` is site furniture ("menu", "slogan", "date", "widget", "counter", "footer",
     "no text"), or None when it may be article body."""
     s = unicodedata.normalize("NFC", line.strip())
+    if _DECORATED.match(s):
+        return "slogan"  # "»» Đoàn kết, đổi mới ««", "★ Bản lĩnh – Kỷ cương ★"
     symbols = sum(_is_pictograph(ch) for ch in s)
     s = "".join(" | " if _is_pictograph(ch) else ch for ch in s)  # a drawn button separates items
     s = re.sub(r"^[\s|]+|[\s|]+$", "", re.sub(r"\s+", " ", s))

@@ -38,6 +38,13 @@ def release(run: Path, crossval: Path | None, target: Path = DEFAULT_MODEL_DIR, 
     for name in SHIPPED:
         if (run / name).is_file():
             shutil.copy2(run / name, target / name)
+    cfg_file = target / "train_config.json"
+    if cfg_file.is_file():  # data paths as seen from the repository, not the machine that trained
+        cfg = json.loads(cfg_file.read_text(encoding="utf-8"))
+        for key in ("train", "extra_train", "dev"):
+            if cfg.get(key):
+                cfg[key] = _repo_paths(cfg[key])
+        cfg_file.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
     cv = json.loads((crossval / "crossval.json").read_text()) if crossval else None
     held = json.loads((heldout / "metrics.json").read_text()) if heldout else None
     (target / "MODEL_CARD.md").write_text(model_card(target, cv, held), encoding="utf-8")
@@ -53,8 +60,21 @@ def _fmt(stat: dict | None) -> str:
     )
 
 
+def _repo_paths(paths: list[str]) -> list[str]:
+    """Paths as seen from the repository root where they lie inside it."""
+    root = Path(__file__).resolve().parents[1]
+    out = []
+    for p in paths:
+        try:
+            out.append(str(Path(p).resolve().relative_to(root)))
+        except ValueError:
+            out.append(p)
+    return out
+
+
 def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> str:
     cfg = json.loads((target / "train_config.json").read_text())
+    cfg["train"], cfg["extra_train"] = _repo_paths(cfg["train"]), _repo_paths(cfg.get("extra_train", []))
     info = json.loads((target / "run_info.json").read_text())
     mcfg = json.loads((target / "config.json").read_text())
     bb = mcfg["backbone_config"]
@@ -77,10 +97,21 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
             if mcfg.get("rule_features")
             else []
         ),
+        f"- Merge policy (`model/merge.py`): `{mcfg.get('merge_policy', 'model')}`; every output entity records "
+        "whether the rules, the model or both decided it (`source`). Rules version "
+        f"`{info.get('rules_version', 'not recorded')}` (a warning is given when the rules change after training).",
         f"- Files: {size:.1f} MB, safetensors.",
         "",
         "## Data",
         f"- Gold: {', '.join(cfg['train'])} (4 articles, 154 sentences, 250 entities, 18 relations; see data/README.md).",
+        *(
+            [f"- Written corpus, always in training and never a test fold: {', '.join(cfg['extra_train'])} "
+             "(212 articles, 3,903 sentences written for this corpus, annotated twice and adjudicated; "
+             "see data/written/README.md)."]
+            if cfg.get("extra_train")
+            else []
+        ),
+        *([f"- Mention-replacement copies per sentence: {cfg['augment']}."] if cfg.get("augment") else []),
         f"- Synthetic: {cfg['synthetic']} template sentences from `train/synth.py` (gazetteer names, titles, places "
         "and figures; place names of the four gold articles excluded).",
         f"- Training sentences in total: {info['train_sentences']}; data fingerprint `{info['data_fingerprint'][:16]}…`.",
@@ -89,7 +120,7 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         "`canbo train --config train/configs/default.yaml` with:",
         "",
         "```json",
-        json.dumps({k: cfg[k] for k in sorted(cfg) if k not in ("train", "dev")}, indent=1, ensure_ascii=False),
+        json.dumps({k: cfg[k] for k in sorted(cfg) if k not in ("train", "dev", "extra_train")}, indent=1, ensure_ascii=False),
         "```",
         "",
         "## Cross-validated scores (leave one article out, strict spans)",
@@ -132,8 +163,8 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
     lines += [
         "",
         "## Limits",
-        "- Four gold articles from four districts of the north: expect lower scores on other regions, genres and "
-        "layouts; the rule baseline in `model/rules.py` is beside it in every report (on the held-out pages it still beats the model on entities).",
+        "- Four real gold articles from four districts of the north, plus written text: expect lower scores on other "
+        "regions, genres and layouts; the rule baseline in `model/rules.py` is beside it in every report.",
         "- No pre-trained language knowledge: names and organs unlike those in the gold and template data are "
         "missed more often. Fine-tune `vinai/phobert-base` (train/configs/phobert-base.yaml) where you have it.",
         "- Relations only inside a sentence, and only PERSON → POSITION.",
