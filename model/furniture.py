@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 
@@ -136,6 +137,7 @@ def furniture_reason(line: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _is_pictograph(ch: str) -> bool:
     """Emoji, arrows and dingbats that draw buttons; not "|", "©", "+", "<", ">" or "%"."""
     return ch not in "|©®+<>=~%" and (unicodedata.category(ch) in ("So", "Sm") or 0x2190 <= ord(ch) <= 0x2BFF)

@@ -89,7 +89,7 @@ def split_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = M
 def iter_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = MAX_SENTENCE_CHARS) -> Iterator[Span]:
     """``split_sentences`` lazily, line by line, so a huge page is never split all at once;
     furniture lines (``model.furniture``) are skipped unless ``skip_boilerplate`` is False."""
-    for line in page_lines(text):
+    for line in page_lines(text) if skip_boilerplate else lines(text):
         if skip_boilerplate and line.reason is not None:
             continue
         for sent in split_paragraph(text, line.start, line.end):

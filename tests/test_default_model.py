@@ -71,3 +71,23 @@ def test_raw_article_pages_offsets_point_into_the_input_and_nothing_comes_from_f
             assert any(a <= line_no <= b for a, b in bodies[page.name]), (page.name, line_no, e.text)
         for r in doc.relations:
             assert doc.entities[r.head].label == "PERSON" and doc.entities[r.tail].label == "POSITION"
+
+
+@pytest.mark.parametrize(
+    "sentence, person, position",
+    [
+        ("Trưởng Ban Dân vận Huyện ủy Y Thông Niê trao quà cho các hộ nghèo.", "Y Thông Niê", "Trưởng Ban Dân vận Huyện ủy"),
+        ("Bà Rơ Châm H'Bia, Bí thư Đảng ủy xã Ia Pếch, phát biểu tại hội nghị.", "Rơ Châm H'Bia", "Bí thư Đảng ủy xã Ia Pếch"),
+    ],
+)
+def test_the_model_solves_what_the_rules_alone_do_not(sentence, person, position):
+    """The README example is solved by the rules too; these are not (an Ê Đê name right after a
+    title, a Gia Rai name with H'): the shipped model must get person, position and link."""
+    from canbo.model import predict
+    from canbo.model.rules import RuleBaseline
+
+    def links(doc):
+        return {(doc.entities[r.head].text, doc.entities[r.tail].text) for r in doc.relations}
+
+    assert (person, position) not in links(RuleBaseline().predict(sentence))
+    assert (person, position) in links(predict(sentence))
