@@ -4,7 +4,7 @@
 # 1. cross-validate the recipe (leave one article out), 2. train it on all gold data,
 # 3. install it into model/default_model with its model card, 4. write the reports:
 # eval/reports/default (gold corpus + cross-validation) and eval/reports/default-heldout
-# (data/heldout: pages nobody tuned on). About 15 minutes on 2 CPU cores.
+# (data/heldout: pages nobody tuned on). About 40 minutes on 2 CPU cores.
 set -euo pipefail
 RECIPE=${RECIPE:-train/configs/default.yaml}
 export HF_HUB_OFFLINE=1
