@@ -10,6 +10,7 @@ def register(sub) -> None:
     for name, helptext, func in (
         ("train", "Train a model (see train/configs/*.yaml).", _train),
         ("crossval", "Leave-one-article-out cross-validation.", _crossval),
+        ("pretrain", "Masked-language-model pretraining of the encoder on raw text (no annotation).", _pretrain),
     ):
         # options go to the typed config parser (HfArgumentParser), which prints their --help
         p = sub.add_parser(name, help=helptext, description=helptext, add_help=False)
@@ -56,6 +57,20 @@ def _crossval(args) -> int:
 
     _setup_logging()
     print(format_summary(run_crossval(*configs)))
+    return 0
+
+
+def _pretrain(args) -> int:
+    from transformers import HfArgumentParser
+
+    from canbo.train.pretrain import PretrainConfig
+
+    parser = HfArgumentParser(PretrainConfig, prog="canbo pretrain", description="canbo pretrain: typed options.")
+    (cfg,) = parser.parse_args_into_dataclasses(args=args.extra)
+    from canbo.train.pretrain import run_pretraining
+
+    _setup_logging()
+    print(json.dumps(run_pretraining(cfg), indent=2))
     return 0
 
 
