@@ -30,6 +30,9 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     "b-written": (DEFAULT, [*WRITTEN, "--epochs", "4"]),
     "b2-written-no-templates": (DEFAULT, [*WRITTEN, "--synthetic", "0", "--epochs", "5"]),
     "b3-written-augment": (DEFAULT, [*WRITTEN, "--augment", "1", "--epochs", "3"]),
+    # (c): (b) fine-tuned from the encoder pretrained by `canbo pretrain --corpus data/unlabeled
+    # data/written/raw --output_dir runs/pretrained --epochs 3` (MLM; never the real or held-out pages)
+    "c-pretrained": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained")]),
 }
 
 
