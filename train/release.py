@@ -44,6 +44,8 @@ def release(run: Path, crossval: Path | None, target: Path = DEFAULT_MODEL_DIR, 
         for key in ("train", "extra_train", "dev"):
             if cfg.get(key):
                 cfg[key] = _repo_paths(cfg[key])
+        if cfg.get("backbone", "").startswith("/"):
+            cfg["backbone"] = _repo_paths([cfg["backbone"]])[0]
         cfg_file.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
     cv = json.loads((crossval / "crossval.json").read_text()) if crossval else None
     held = json.loads((heldout / "metrics.json").read_text()) if heldout else None
@@ -87,8 +89,11 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         "## What it is",
         f"- Encoder: PhoBERT-architecture RoBERTa, {bb['num_hidden_layers']} layers × {bb['hidden_size']} hidden, "
         f"{bb['num_attention_heads']} heads, vocabulary {bb['vocab_size']} (PhoBERT-format BPE learned from the "
-        "training sentences), **randomly initialised and trained only on our data** (no pre-training: the Hugging "
-        "Face Hub, and so `vinai/phobert-base`, is out of reach where it was built).",
+        "training sentences), "
+        + ("**randomly initialised and trained only on our data**" if cfg.get("backbone") == "tiny" else
+           f"**pretrained as a masked language model on our own text** (`canbo pretrain`, backbone `{cfg.get('backbone')}`: "
+           "data/unlabeled and data/written/raw, never the real or held-out pages), then fine-tuned")
+        + " (the Hugging Face Hub, and so `vinai/phobert-base`, is out of reach where it was built).",
         "- Heads: BIO tagger with constrained Viterbi decoding; HAS_POSITION pair scorer over span vectors, "
         "the words between them and their distance.",
         *(
