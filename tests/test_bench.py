@@ -110,8 +110,9 @@ def test_cpu_busy_is_a_fraction():
 def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw, tiny_gold_path):
     """The real driver: each job in its own interpreter, a cold start, the training jobs (on the
     tiny fixture data and a tiny model, so that the test measures the driver, not the recipe)."""
-    small = ["--train", str(tiny_gold_path), "--synthetic", "0", "--tiny_hidden_size", "32", "--tiny_layers", "1",
-             "--head_hidden_size", "32", "--tiny_merges", "200"]  # fmt: skip
+    small = ["--train", str(tiny_gold_path), "--extra_train", str(tiny_gold_path), "--synthetic", "0",
+             "--backbone", "tiny", "--tiny_hidden_size", "32", "--tiny_layers", "1", "--head_hidden_size", "32",
+             "--tiny_merges", "200"]  # fmt: skip  # the shipped recipe's pretrained backbone is not in a fresh clone
     report = bench.run_bench(
         str(tiny_model_dir), quick=True, batches=(4,), reduced_precision=False, base_backbone=small_backbone,
         raw_dir=small_raw, cold_repeats=1, progress=lambda s: None, train_overrides=small,
