@@ -13,10 +13,9 @@ import contextlib
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, entry_points, version
-from pathlib import Path
 
 from canbo.model.formats import StreamWriter
-from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_single, iter_inputs
+from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_folder, is_single, iter_inputs
 
 
 def _version() -> str:
@@ -181,7 +180,7 @@ def _run_model(args, layout_for, transform) -> int:
 
 def _tracked(items, args: list[str]):
     """A files progress bar when a folder is among the inputs (many files)."""
-    if not any(a not in ("", "-") and Path(a).is_dir() for a in args):
+    if not any(is_folder(a) for a in args):
         yield from items
         return
     from tqdm.auto import tqdm

@@ -180,14 +180,12 @@ def page_lines(text: str) -> list[Line]:
     menu (site name, slogan, unit header) are the site's header, not the article's; after
     the last prose line, everything from the first footer or counter line on is footer.
     """
+    from canbo.model.text import lines  # text imports this module; by call time both are loaded
+
     out: list[Line] = []
     in_related = False
-    for m in re.finditer(r"[^\n\r]+", text):
-        seg = m.group()
-        left, right = len(seg) - len(seg.lstrip()), len(seg.rstrip())
-        if right <= left:
-            continue
-        start, end = m.start() + left, m.start() + right
+    for span in lines(text):
+        start, end = span.start, span.end
         line = text[start:end]
         reason = furniture_reason(line)
         if _RELATED_HEADER.match(_BULLET.sub("", line.strip())):

@@ -49,9 +49,14 @@ def decode_bytes(raw: bytes, name: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def is_folder(arg: str) -> bool:
+    """Is this argument read as a folder (an existing directory; "" and "-" never are)?"""
+    return arg not in ("", "-") and Path(arg).is_dir()
+
+
 def is_single(args: list[str]) -> bool:
     """One input that is not a folder: its JSON output is one object, not a list."""
-    return len(args) == 1 and not (args[0] not in ("", "-") and Path(args[0]).is_dir())
+    return len(args) == 1 and not is_folder(args[0])
 
 
 def iter_inputs(args: list[str], as_text: bool = False) -> Iterator[Input]:
@@ -63,7 +68,7 @@ def iter_inputs(args: list[str], as_text: bool = False) -> Iterator[Input]:
             yield Input("<text>", text=arg)
         elif arg == "-":
             yield _read_stdin()
-        elif Path(arg).is_dir():
+        elif is_folder(arg):
             yield from _read_folder(Path(arg))
         elif Path(arg).exists():
             yield _read_file(Path(arg))

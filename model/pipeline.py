@@ -321,12 +321,13 @@ def load(
         if not (folder / "tokenizer_config.json").is_file():
             hint = " (it has no tokenizer files: a checkpoint written before this version needs the run's tokenizer files copied in)"
         raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}{hint}") from exc
-    check_label_maps(folder, model.config)
+    check_run_info(folder, model.config)
     return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy)
 
 
-def check_label_maps(folder: Path, config) -> None:
-    """Refuse a checkpoint whose label maps differ from the ones it was trained with."""
+def check_run_info(folder: Path, config) -> None:
+    """Refuse a checkpoint whose label maps differ from the ones it was trained with; warn when the
+    rules it reads have changed since training (both recorded in run_info.json)."""
     import json
 
     from canbo.model.architecture import label_maps_checksum

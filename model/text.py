@@ -29,16 +29,17 @@ class Span:
 
 # ---------------------------------------------------------------- boilerplate
 
+def trimmed(text: str, start: int, end: int) -> Span:
+    """``text[start:end]`` without surrounding whitespace (empty when it is all whitespace)."""
+    seg = text[start:end]
+    left = len(seg) - len(seg.lstrip())
+    return Span(start + left, start + max(left, len(seg.rstrip())))
+
+
 def lines(text: str) -> list[Span]:
     """Non-empty lines as spans trimmed of surrounding whitespace."""
-    out = []
-    for m in re.finditer(r"[^\n\r]+", text):
-        seg = m.group()
-        left = len(seg) - len(seg.lstrip())
-        right = len(seg.rstrip())
-        if right > left:
-            out.append(Span(m.start() + left, m.start() + right))
-    return out
+    spans = (trimmed(text, m.start(), m.end()) for m in re.finditer(r"[^\n\r]+", text))
+    return [sp for sp in spans if sp.end > sp.start]
 
 
 # ---------------------------------------------------------------- sentences
@@ -68,14 +69,8 @@ def _ends_sentence(text: str, stop: int, end: int, punct_start: int) -> bool:
 def split_paragraph(text: str, start: int, end: int) -> list[Span]:
     """Split ``text[start:end]`` into sentence spans (trimmed, never empty)."""
     cuts = [m.end() for m in _TERMINAL.finditer(text, start, end) if _ends_sentence(text, m.end(), end, m.start())]
-    out = []
-    for s, e in zip([start, *cuts], [*cuts, end]):
-        seg = text[s:e]
-        left = len(seg) - len(seg.lstrip())
-        right = len(seg.rstrip())
-        if right > left:
-            out.append(Span(s + left, s + right))
-    return out
+    spans = (trimmed(text, s, e) for s, e in zip([start, *cuts], [*cuts, end]))
+    return [sp for sp in spans if sp.end > sp.start]
 
 
 MAX_SENTENCE_CHARS = 2000  # longer "sentences" (lists, unpunctuated pages) are cut into pieces this long
@@ -107,16 +102,10 @@ def cut_long(text: str, span: Span, max_chars: int = MAX_SENTENCE_CHARS) -> list
         if cut <= 0:
             cut = max_chars
         piece_end = start + cut
-        out.append(_trim(text, start, piece_end))
+        out.append(trimmed(text, start, piece_end))
         start = piece_end
-    out.append(_trim(text, start, span.end))
+    out.append(trimmed(text, start, span.end))
     return [p for p in out if p.end > p.start]
-
-
-def _trim(text: str, start: int, end: int) -> Span:
-    seg = text[start:end]
-    left = len(seg) - len(seg.lstrip())
-    return Span(start + left, start + len(seg.rstrip()))
 
 
 # ---------------------------------------------------------------- words
@@ -175,8 +164,8 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
     Returns the spans and the skipped tokens; ``exact=True`` raises instead of skipping.
     """
     sk, spans = skeleton(text)
-    toks = [t for t in tokens if skeleton(t)[0]]
-    tsks = [skeleton(t)[0] for t in toks]
+    pairs = [(t, sk_t) for t in tokens if (sk_t := skeleton(t)[0])]  # each token's skeleton, once
+    toks, tsks = [t for t, _ in pairs], [k for _, k in pairs]
     placed: list[tuple[int, int]] = []
     skipped: list[str] = []
     pos, i = 0, 0
@@ -290,12 +279,8 @@ def refine_at_boundaries(words: list[Span], text: str, cuts: Iterable[int]) -> t
             continue
         n_split += 1
         bounds = [w.start, *inner, w.end]
-        for s, e in zip(bounds, bounds[1:]):
-            seg = text[s:e]
-            left = len(seg) - len(seg.lstrip())
-            right = len(seg.rstrip())
-            if right > left:
-                out.append(Span(s + left, s + right))
+        pieces = (trimmed(text, s, e) for s, e in zip(bounds, bounds[1:]))
+        out.extend(sp for sp in pieces if sp.end > sp.start)
     return out, n_split
 
 

@@ -27,16 +27,14 @@ from typing import Any
 from canbo.model.labels import ENTITY_LABELS
 from canbo.model.schema import article_id, jsonl_lines, write_jsonl
 from canbo.train.annotation import disagreements, import_pass, merge_adjudicated, to_simple
-from canbo.train.corpus import body_sentences, load_pass, resolve_simple
+from canbo.train.corpus import body_sentences, load_pass, read_simple, resolve_simple
 
 
 def read_records(folder: Path) -> dict[str, dict[str, Any]]:
+    """Records by id from every ``*.jsonl`` of ``folder`` (later files win)."""
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.jsonl")):
-        for line in jsonl_lines(path.read_text(encoding="utf-8")):
-            if line.strip():
-                rec = json.loads(line)
-                out[rec["id"]] = rec
+        out.update(read_simple(path))
     return out
 
 
@@ -64,10 +62,9 @@ def build_written(root: str | Path = "data/written") -> dict[str, Any]:
         covered = {json.loads(line)["id"].split("-")[0] for b in batches for line in jsonl_lines(b.read_text("utf-8")) if line.strip()}
         shutil.rmtree(ann / name, ignore_errors=True)
         problems[name] = import_pass(batches, [s for s in sentences if article_id(s) in covered], ann / name)
-    pass_a = load_pass(raw, ann / "pass_a")
-    b_ids = {d.id for d in load_pass(raw, ann / "pass_b")}
-    pass_a = [d for d in pass_a if d.id in b_ids]
-    pass_b = [d for d in load_pass(raw, ann / "pass_b") if d.id in {d.id for d in pass_a}]
+    pass_a, pass_b = load_pass(raw, ann / "pass_a"), load_pass(raw, ann / "pass_b")
+    both = {d.id for d in pass_a} & {d.id for d in pass_b}  # compare the passes on what both cover
+    pass_a, pass_b = [d for d in pass_a if d.id in both], [d for d in pass_b if d.id in both]
     todo = disagreements(pass_a, pass_b)
     write_lines(ann / "disagreements.jsonl", todo)
     decisions = read_records(ann / "decisions")
