@@ -33,11 +33,18 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     # (c): (b) fine-tuned from the encoder pretrained by `canbo pretrain --corpus data/unlabeled
     # data/written/raw --output_dir runs/pretrained --epochs 3` (MLM; never the real or held-out pages)
     "c-pretrained": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained")]),
+    # (d): (c) + each word's shape (casing, syllables, digits, separators) beside its subwords; from (d) on,
+    # words are also cut at rule span edges, so that no rule tag is lost on a straddling word
+    "d-chars": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                          "--char_features", "true"]),
+    # (d2): (d) + the relation head trained also on boundary-perturbed and false spans (SpERT-style)
+    "d2-chars-relnoise": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                                    "--char_features", "true", "--relation_span_noise", "0.3"]),
 }
 
 
 def scores(gold: list[Document], pred: list[Document]) -> dict[str, Any]:
-    from canbo.eval.scoring import score_entities, score_relations
+    from canbo.model.scoring import score_entities, score_relations
 
     e, r = score_entities(gold, pred), score_relations(gold, pred)
     return {

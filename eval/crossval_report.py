@@ -17,25 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from canbo.eval.evaluate import system_metrics
 from canbo.eval.systems import Systems
 from canbo.model.labels import ENTITY_LABELS
-from canbo.model.schema import Document, Entity, Relation, read_corpus
+from canbo.model.metrics import system_metrics
+from canbo.model.schema import Document, read_corpus, read_predictions
 
 SUMMARY_KEYS = ("ents_f", "ents_macro_f", "shared_f", "seqeval_f", "rel_f", "rel_given_gold_f")
-
-
-def read_predictions(path: str | Path) -> list[Document]:
-    """Documents from a prediction-format JSONL file (relations by entity index)."""
-    docs = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        obj = json.loads(line)
-        ents = [Entity(e["start"], e["end"], e["label"], e["text"], e.get("score")) for e in obj["entities"]]
-        rels = [Relation(r["head"], r["tail"], r["label"], r.get("score")) for r in obj.get("relations", [])]
-        docs.append(Document(obj["text"], ents, rels, obj.get("id")))
-    return docs
 
 
 def fold_dirs(run_dir: str | Path) -> list[Path]:

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from canbo.eval.scoring import RelKey, SpanKey, entity_keys, relation_keys
 from canbo.model.schema import Document
+from canbo.model.scoring import RelKey, SpanKey, entity_keys, relation_keys
 
 
 def _span_text(doc: Document, key: SpanKey) -> str:

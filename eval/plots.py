@@ -1,4 +1,5 @@
-"""The report's PNG figures (matplotlib, headless): per-label F1, confusion matrix, learning curves."""
+"""The report's PNG figures (matplotlib, headless): per-label F1, confusion matrix, learning curves,
+reliability diagrams."""
 
 from __future__ import annotations
 
@@ -88,6 +89,26 @@ def learning_curves(curves: Mapping[str, Mapping], path: Path, no_relations: Col
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("strict F1 on the held-out article")
     axes[0].legend(fontsize=7)
+    return _save(fig, path)
+
+
+def reliability(curves: Mapping[str, Mapping], path: Path) -> Path:
+    """Reliability diagrams (share exactly right against mean score per score bin) of entity and
+    relation scores, one line per score kind; the diagonal is perfect calibration."""
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6), dpi=120)
+    for ax, kind in zip(axes, ("entity", "relation")):
+        ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--", label="perfect")
+        for name, c in curves.items():
+            bins = c[f"{kind}_bins"]
+            ax.plot([b["mean_score"] for b in bins], [b["accuracy"] for b in bins], marker="o", ms=3,
+                    label=f"{name} (ECE {c[f'{kind}_ece']:.3f}, n={c[f'{kind}s']})")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("mean score in bin")
+        ax.set_ylabel("share exactly right")
+        ax.set_title(f"{kind} scores", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
     return _save(fig, path)
 
 

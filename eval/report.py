@@ -11,9 +11,9 @@ from typing import Any
 from canbo.eval.crossval_report import per_label_summary
 from canbo.eval.errors import relation_error_counts
 from canbo.eval.report_text import DEFINITIONS, REGENERATE
-from canbo.eval.scoring import GOLD_KINDS, PRED_KINDS
 from canbo.eval.underthesea_ner import LABELS as UD_LABELS
 from canbo.model.labels import ENTITY_LABELS
+from canbo.model.scoring import GOLD_KINDS, PRED_KINDS
 
 SYSTEM_NAMES = {"model": "canbo model", "rule": "rule/gazetteer baseline", "underthesea": "underthesea NER (PER/LOC/ORG)"}
 COLUMNS = (("ents_f", "entity F1"), ("ents_macro_f", "macro F1"), ("shared_f", "PER/LOC/ORG F1"),
@@ -201,6 +201,23 @@ def _errors_section(res: dict[str, Any]) -> list:
             ("table", ["gold \\ pred"] + axes, conf), ("img", res["plots"]["confusion"], "confusion matrix")]
 
 
+def _calibration_section(res: dict[str, Any]) -> list:
+    cal = res["calibration"]
+    rows = []
+    for name, key in (("as shipped", "shipped"), ("raw (no calibration)", "raw")):
+        if cal[key]:
+            c = cal[key]
+            rows.append([name, f"{c['entity_ece']:.3f}", c["entities"], f"{c['relation_ece']:.3f}", c["relations"]])
+    how = (f"Scores are calibrated (Platt scaling per label, `canbo calibrate`) on {cal['fitted_on']}."
+           if cal["fitted_on"] else "This model has no calibration.json: its scores are raw.")
+    return [("h", 2, "Calibration of scores"),
+            ("p", f"{how} Expected calibration error (ECE, 10 equal-width bins; 0 is perfect) of every predicted "
+                  "entity's score against whether it is exactly right, and of every predicted relation's score, on "
+                  "the evaluated data. `--min-score P` keeps what scores at least P."),
+            ("table", ["scores", "entity ECE", "entities", "relation ECE", "relations"], rows),
+            ("img", res["plots"]["reliability"], "reliability diagrams")]
+
+
 def _learning_section(res: dict[str, Any]) -> list:
     plot = res["plots"]["learning_curve"]
     if not plot:
@@ -254,5 +271,5 @@ def build_blocks(res: dict[str, Any]) -> list:
     blocks += _summary(res) + _definitions(res) + _data_section(res) + _model_section(res)
     if res["crossval"]:
         blocks += _crossval_section(res)
-    blocks += _checkpoint_section(res) + _errors_section(res) + _learning_section(res)
+    blocks += _checkpoint_section(res) + _calibration_section(res) + _errors_section(res) + _learning_section(res)
     return blocks + _worst_section(res) + _relation_errors_section(res) + _reproduce(res)

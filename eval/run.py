@@ -15,15 +15,17 @@ from typing import Any
 
 from canbo.eval.crossval_report import crossval_results, per_label_summary
 from canbo.eval.errors import relation_error_counts, relation_errors, worst_sentences
-from canbo.eval.evaluate import bootstrap_ci, data_summary, system_metrics
+from canbo.eval.evaluate import bootstrap_ci, data_summary
 from canbo.eval.gold_relations import relations_given_gold
 from canbo.eval.provenance import model_info
-from canbo.eval.scoring import error_breakdown
 from canbo.eval.systems import Systems
 from canbo.model.labels import ENTITY_LABELS
+from canbo.model.metrics import system_metrics
 from canbo.model.schema import read_corpus, write_jsonl
+from canbo.model.scoring import error_breakdown
 
-PLOTS = {"per_label": "per_label_f1.png", "confusion": "confusion.png", "learning_curve": "learning_curve.png"}
+PLOTS = {"per_label": "per_label_f1.png", "confusion": "confusion.png", "learning_curve": "learning_curve.png",
+         "reliability": "reliability.png"}
 
 
 def score_checkpoint(model: str | None, data: Sequence[str], systems: Systems, batch_size: int = 32) -> dict[str, Any]:
@@ -40,6 +42,7 @@ def score_checkpoint(model: str | None, data: Sequence[str], systems: Systems, b
                                split=False)
     for g, p in zip(gold, preds):
         p.id, p.meta = g.id, dict(g.meta)
+    calibration = calibration_check(pipe, gold, preds, batch_size)
     given = relations_given_gold(pipe, gold, batch_size)
     metrics = system_metrics(gold, preds, given_gold=given, segmenter=pipe.segmenter)
     metrics["ents_f_ci95"] = list(bootstrap_ci(gold, preds))
@@ -47,8 +50,33 @@ def score_checkpoint(model: str | None, data: Sequence[str], systems: Systems, b
         "gold": gold, "pred": preds, "model": model_info(folder, gold), "data": data_summary(data, gold),
         "metrics": metrics, "baselines": systems.baseline_metrics(gold),
         "breakdown": error_breakdown(gold, preds), "relation_errors": relation_errors(gold, preds),
-        "worst": worst_sentences(gold, preds, k=10),
+        "worst": worst_sentences(gold, preds, k=10), "calibration": calibration,
     }
+
+
+def calibration_check(pipe, gold, preds, batch_size: int) -> dict[str, Any]:
+    """Expected calibration error and reliability bins of the scores as shipped on this data, and of
+    the raw scores when the model has a calibration (``model.calibration``), for the report."""
+    import copy
+
+    from canbo.model.calibration import Calibration, expected_calibration_error, outcomes, reliability
+
+    def summary(docs) -> dict[str, Any]:
+        ents, rels = outcomes(gold, docs)
+        pairs = [x for xs in ents.values() for x in xs]
+        return {"entity_ece": expected_calibration_error(pairs), "relation_ece": expected_calibration_error(rels),
+                "entities": len(pairs), "relations": len(rels),
+                "entity_bins": reliability(pairs), "relation_bins": reliability(rels)}
+
+    out = {"fitted_on": pipe.calibration.fitted_on or None, "shipped": summary(preds), "raw": None}
+    if pipe.calibration.entity or pipe.calibration.relation:
+        fitted, pipe.calibration = pipe.calibration, Calibration()
+        try:
+            raw = pipe.predict_batch([d.text for d in gold], batch_size=batch_size, split=False)
+        finally:
+            pipe.calibration = fitted
+        out["raw"] = summary(copy.deepcopy(raw))
+    return out
 
 
 def flat_output(res: dict[str, Any], systems: Systems) -> dict[str, Any]:
@@ -76,6 +104,10 @@ def flat_output(res: dict[str, Any], systems: Systems) -> dict[str, Any]:
     out["data"] = res["data"]
     out["model"] = dict(res["model"])
     out["plots"] = res["plots"]
+    cal = res["calibration"]
+    out["calibration"] = {"fitted_on": cal["fitted_on"], **{
+        f"{kind}_{key}": cal[kind][key] if cal[kind] else None
+        for kind in ("shipped", "raw") for key in ("entity_ece", "relation_ece")}}
     return out
 
 
@@ -106,6 +138,10 @@ def make_plots(res: dict[str, Any], out: Path) -> dict[str, str | None]:
     plots.confusion(res["breakdown"]["confusion"], ENTITY_LABELS, out / PLOTS["confusion"],
                     "Label confusion of overlapping spans (model, evaluated data)")
     names["confusion"] = PLOTS["confusion"]
+    cal = res["calibration"]
+    plots.reliability({name: cal[key] for name, key in (("as shipped", "shipped"), ("raw", "raw")) if cal[key]},
+                      out / PLOTS["reliability"])
+    names["reliability"] = PLOTS["reliability"]
     curves = (cv or {}).get("learning_curves") or {}
     names["learning_curve"] = None
     if curves:

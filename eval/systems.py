@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from canbo.eval.evaluate import system_metrics
 from canbo.eval.gold_relations import relations_given_gold
 from canbo.eval.underthesea_ner import LABELS as UNDERTHESEA_LABELS
 from canbo.eval.underthesea_ner import load_underthesea
+from canbo.model.metrics import system_metrics
 from canbo.model.rules import RuleBaseline
 from canbo.model.schema import Document
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 
+from canbo.model.features import SHAPE_BUCKETS
 from canbo.model.labels import ENTITY_LABELS, RELATION_LABELS, RELATION_SIGNATURES, bio_tags
 
 
@@ -60,6 +61,7 @@ class CanboConfig(PretrainedConfig):
         max_tokens: int = 256,
         rule_features: bool = False,
         rule_feature_dropout: float = 0.2,
+        char_features: bool = False,
         merge_policy: str = "model",
         **kwargs: Any,
     ):
@@ -76,6 +78,7 @@ class CanboConfig(PretrainedConfig):
         self.max_tokens = max_tokens
         self.rule_features = rule_features
         self.rule_feature_dropout = rule_feature_dropout
+        self.char_features = char_features
         from canbo.model.merge import POLICIES
 
         if merge_policy not in POLICIES:
@@ -114,6 +117,10 @@ class CanboModel(PreTrainedModel):
         self.tagger = nn.Linear(hidden, len(config.id2label))
         # rule tags as input: one row per BIO tag plus a last "no information" row
         self.rule_embedding = nn.Embedding(len(config.id2label) + 1, hidden) if config.rule_features else None
+        # word shapes (model.features.shape_ids): row 0 is "no word"
+        self.shape_embedding = (
+            nn.Embedding(SHAPE_BUCKETS + 1, hidden, padding_idx=0) if getattr(config, "char_features", False) else None
+        )
         self.width_embedding = nn.Embedding(config.width_buckets, 32)
         self.span_proj = nn.Linear(3 * hidden + 32, head)
         self.distance_embedding = nn.Embedding(2 * config.distance_buckets, 32)
@@ -135,9 +142,9 @@ class CanboModel(PreTrainedModel):
 
     # ------------------------------------------------------------- pieces
 
-    def word_vectors(self, input_ids, attention_mask, word_starts, rule_tags=None) -> torch.Tensor:
+    def word_vectors(self, input_ids, attention_mask, word_starts, rule_tags=None, shape_ids=None) -> torch.Tensor:
         """``[batch, words, hidden]``: first-subword vectors (padding words point at token 0),
-        plus the embedding of each word's rule tag when the model uses rule features."""
+        plus the embeddings of each word's rule tag and shape when the model uses them."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         index = word_starts.clamp(min=0).unsqueeze(-1).expand(-1, -1, hidden.size(-1))
         words = torch.gather(hidden, 1, index)
@@ -149,6 +156,8 @@ class CanboModel(PreTrainedModel):
                 drop = torch.rand(tags.shape, device=tags.device) < self.config.rule_feature_dropout
                 tags = torch.where(drop, torch.full_like(tags, none), tags)
             words = words + self.rule_embedding(tags)
+        if self.shape_embedding is not None and shape_ids is not None:
+            words = words + self.shape_embedding(shape_ids.clamp(min=0))
         return words
 
     def tag_logits(self, words: torch.Tensor) -> torch.Tensor:
@@ -194,9 +203,10 @@ class CanboModel(PreTrainedModel):
         pairs: torch.Tensor | None = None,
         pair_labels: torch.Tensor | None = None,
         rule_tags: torch.Tensor | None = None,
+        shape_ids: torch.Tensor | None = None,
         **_: Any,
     ) -> dict[str, torch.Tensor]:
-        words = self.word_vectors(input_ids, attention_mask, word_starts, rule_tags)
+        words = self.word_vectors(input_ids, attention_mask, word_starts, rule_tags, shape_ids)
         logits = self.tag_logits(words)
         out: dict[str, torch.Tensor] = {"tag_logits": logits}
         if spans is not None and pairs is not None and pairs.numel() > 0:

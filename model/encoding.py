@@ -37,6 +37,7 @@ class Window:
     own_start: int  # sentence word indices [own_start, own_end) take their output from here
     own_end: int
     rule_tags: list[int] | None = None  # per word of the window, when the model uses rule features
+    shape_ids: list[int] | None = None  # per word of the window, when the model uses word shapes
 
 
 class WordEncoder:
@@ -63,7 +64,10 @@ class WordEncoder:
                 self._cache[word] = ids
         return ids
 
-    def encode(self, text: str, words: Sequence[Span], rule_tags: Sequence[int] | None = None) -> list[Window]:
+    def encode(
+        self, text: str, words: Sequence[Span], rule_tags: Sequence[int] | None = None,
+        shape_ids: Sequence[int] | None = None,
+    ) -> list[Window]:
         """Windows covering all ``words`` (spans into ``text``); never truncates silently."""
         pieces = [self.pieces(text[w.start : w.end]) for w in words]
         body = self.max_length - 2
@@ -77,7 +81,8 @@ class WordEncoder:
                 ids.extend(p)
             ids.append(self.eos)
             tags = list(rule_tags[a:b]) if rule_tags is not None else None
-            windows.append(Window(ids, starts, a, own_a, own_b, tags))
+            shapes = list(shape_ids[a:b]) if shape_ids is not None else None
+            windows.append(Window(ids, starts, a, own_a, own_b, tags, shapes))
         return windows
 
 

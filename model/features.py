@@ -3,13 +3,19 @@
 The tags are the model's own BIO tag set, so the embedding that carries them
 has one row per tag plus one for "no information" (padding, or dropped out
 during training so that the model does not lean on the rules blindly).
+Words are cut at rule span edges first, so that no rule tag is lost on a word
+that straddles an edge. Word shapes (casing, syllables, digits, separators)
+are the character-level input that carries over to names never seen.
 """
 
 from __future__ import annotations
 
+import unicodedata
+import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 
+from canbo.model.schema import Entity
 from canbo.model.text import Span
 
 
@@ -21,20 +27,58 @@ def rule_extractor():
     return RuleBaseline(skip_boilerplate=False)
 
 
-def rule_word_tags(text: str, start: int, end: int, words: Sequence[Span], tag_ids: dict[str, int]) -> list[int]:
-    """Tag id per word of ``text[start:end]``: B-/I- of the rule span a word lies inside, else O."""
+def rule_spans(text: str, start: int = 0, end: int | None = None) -> list[Entity]:
+    """The rule component's entities of ``text[start:end]``, with offsets into ``text``."""
+    end = len(text) if end is None else end
     found = rule_extractor().predict(text[start:end]).entities
+    return [Entity(e.start + start, e.end + start, e.label, e.text, e.score, source="rules") for e in found]
+
+
+def rule_edges(spans: Sequence[Entity]) -> list[int]:
+    """Where words must be cut so that every rule span falls on whole words (no tag lost at an edge)."""
+    return [x for e in spans for x in (e.start, e.end)]
+
+
+def rule_word_tags(words: Sequence[Span], spans: Sequence[Entity], tag_ids: dict[str, int]) -> list[int]:
+    """Tag id per word: B-/I- of the rule span a word lies inside, else O. Cut the words at
+    ``rule_edges(spans)`` first, or a word that straddles a span edge keeps no tag."""
     out = [tag_ids["O"]] * len(words)
     k = 0
-    for e in sorted(found, key=lambda e: e.start):
-        s, t = e.start + start, e.end + start
-        while k < len(words) and words[k].end <= s:
+    for e in sorted(spans, key=lambda e: e.start):
+        while k < len(words) and words[k].end <= e.start:
             k += 1
         first = True
         j = k
-        while j < len(words) and words[j].start < t:
-            if words[j].start >= s and words[j].end <= t:
+        while j < len(words) and words[j].start < e.end:
+            if words[j].start >= e.start and words[j].end <= e.end:
                 out[j] = tag_ids[f"{'B' if first else 'I'}-{e.label}"]
                 first = False
             j += 1
     return out
+
+
+# ---------------------------------------------------------------- word shapes
+
+SHAPE_BUCKETS = 1024  # hashed shape ids 1..SHAPE_BUCKETS; 0 is "no word" (padding)
+
+
+def word_shape(word: str, first: bool = False) -> str:
+    """Character classes of a word, runs capped at two: "Nguyễn Văn Thép" -> "Xxx_Xxx_Xxx", "UBND" ->
+    "XX", "2.962,29" -> "d.dd,dd", "17,2%" -> "dd,d%"; a leading "^" marks a sentence's first word
+    (where a capital says nothing about names). Syllable breaks (spaces, "_") become "_"."""
+    out: list[str] = ["^"] if first else []
+    run = 0
+    for ch in unicodedata.normalize("NFC", word):
+        c = "_" if ch.isspace() or ch == "_" else "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
+        run = run + 1 if out and out[-1] == c else 1
+        if run <= 2:
+            out.append(c)
+    return "".join(out)
+
+
+def shape_ids(text: str, words: Sequence[Span]) -> list[int]:
+    """Stable hashed id (1..SHAPE_BUCKETS) of each word's shape, the first word marked."""
+    return [
+        zlib.crc32(word_shape(text[w.start : w.end], first=k == 0).encode()) % SHAPE_BUCKETS + 1
+        for k, w in enumerate(words)
+    ]

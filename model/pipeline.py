@@ -17,14 +17,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from canbo.model.calibration import FILE as CALIBRATION_FILE
+from canbo.model.calibration import Calibration
 from canbo.model.casing import is_shouted, recase
 from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
-from canbo.model.features import rule_extractor, rule_word_tags
+from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import POLICIES, Candidate, merge
 from canbo.model.schema import Document, Entity, Relation
-from canbo.model.text import Span, iter_sentences, segment_at_spans, segment_words
+from canbo.model.text import Span, iter_sentences, refine_at_boundaries, segment_at_spans, segment_words
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 GROUP_SENTENCES = 512  # sentences prepared, encoded and decoded together: bounds memory on huge texts
@@ -41,7 +43,7 @@ class _Sentence:
     spans: list[WordSpan] | None = None
     pair_scores: dict[tuple[int, int], float] | None = None
     span: Span | None = None  # where the sentence is in the text
-    rule_text: str = ""  # what the rules read (the sentence, or a shouted one in ordinary case)
+    rules: list[Entity] | None = None  # the rule component's spans (offsets into the text), when used
     decided: list[tuple[int, int, str]] | None = None  # per span: exact characters and source
 
 
@@ -49,8 +51,9 @@ class Pipeline:
     """A loaded model with its tokenizer and word segmenter."""
 
     def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
-                 merge_policy: str | None = None):
+                 merge_policy: str | None = None, calibration: Calibration | None = None):
         self.model = model.eval()
+        self.calibration = calibration or Calibration()  # raw scores when the model has none
         self.config = model.config
         self.merge_policy = merge_policy or getattr(self.config, "merge_policy", "model")
         if self.merge_policy not in POLICIES:
@@ -118,8 +121,8 @@ class Pipeline:
             cuts = [x for e in d.entities for x in (e.start, e.end)]
             words, _ = segment_at_spans(d.text, cuts, tokenizer=self.segmenter)
             if words and d.entities:
-                tags = self._rule_tags(d.text, Span(0, len(d.text)), words)
-                sent = _Sentence(len(out) - 1, words, self.encoder.encode(d.text, words, tags))
+                words, windows, _ = self._inputs(d.text, Span(0, len(d.text)), words)
+                sent = _Sentence(len(out) - 1, words, windows)
                 sent.spans = gold_word_spans(d, words)
                 todo.append(sent)
         self._encode(todo, batch_size)
@@ -127,7 +130,8 @@ class Pipeline:
         for s in todo:
             for (h, t), p in sorted(s.pair_scores.items()):
                 if p >= self.relation_threshold:
-                    out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=p))
+                    score = self.calibration.relation_score(p)
+                    out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=score))
         return out
 
     def prepare(self, texts: Sequence[str], split: bool = True) -> list[_Sentence]:
@@ -157,8 +161,7 @@ class Pipeline:
         if self.merge_policy == "model" or s.span is None:
             s.decided = [(c.start, c.end, "model") for c in model]
             return
-        found = rule_extractor().predict(s.rule_text).entities
-        rules = [Candidate(e.start + s.span.start, e.end + s.span.start, e.label, 1.0) for e in found]
+        rules = [Candidate(e.start, e.end, e.label, 1.0) for e in s.rules]
         merged = merge(rules, model, self.merge_policy)
         starts = [w.start for w in s.words]
         s.spans, s.decided = [], []
@@ -177,21 +180,30 @@ class Pipeline:
             words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
             if not words:
                 return None
-            windows = self.encoder.encode(local, words, self._rule_tags(local, Span(0, len(local)), words))
-            shifted = [Span(w.start + sent.start, w.end + sent.start) for w in words]
-            return _Sentence(i, shifted, windows, span=sent, rule_text=local)
+            words, windows, found = self._inputs(local, Span(0, len(local)), words)
+            shift = sent.start
+            return _Sentence(i, [Span(w.start + shift, w.end + shift) for w in words], windows, span=sent,
+                             rules=[Entity(e.start + shift, e.end + shift, e.label, e.text, source="rules") for e in found])
         words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
         if not words:
             return None
-        windows = self.encoder.encode(text, words, self._rule_tags(text, sent, words))
-        return _Sentence(i, words, windows, span=sent, rule_text=piece)
+        words, windows, found = self._inputs(text, sent, words)
+        return _Sentence(i, words, windows, span=sent, rules=found)
+
+    def _inputs(self, text: str, sent: Span, words: list[Span]) -> tuple[list[Span], list[Window], list[Entity]]:
+        """The rule component's spans, the words cut at their edges (when the tagger reads rule tags:
+        no tag is lost on a straddling word), and the encoder windows with rule tags and shapes."""
+        uses_rules = self.config.rule_features or self.merge_policy != "model"
+        found = rule_spans(text, sent.start, sent.end) if uses_rules else []
+        tags = shapes = None
+        if self.config.rule_features:
+            words, _ = refine_at_boundaries(words, text, rule_edges(found))
+            tags = rule_word_tags(words, found, self.config.label2id)
+        if getattr(self.config, "char_features", False):
+            shapes = shape_ids(text, words)
+        return words, self.encoder.encode(text, words, tags, shapes), found
 
     # ----------------------------------------------------------- stages
-
-    def _rule_tags(self, text: str, sent: Span, words: list[Span]) -> list[int] | None:
-        if not self.config.rule_features:
-            return None
-        return rule_word_tags(text, sent.start, sent.end, words, self.config.label2id)
 
     @torch.inference_mode()
     def _encode(self, sentences: list[_Sentence], batch_size: int) -> None:
@@ -200,8 +212,8 @@ class Pipeline:
         results: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
         for b in range(0, len(items), batch_size):
             chunk = items[b : b + batch_size]
-            ids, mask, starts, rules = pad_windows([s.windows[k] for s, k in chunk], self.encoder.pad)
-            vecs = self.model.word_vectors(ids, mask, starts, rules)
+            ids, mask, starts, rules, shapes = pad_windows([s.windows[k] for s, k in chunk], self.encoder.pad)
+            vecs = self.model.word_vectors(ids, mask, starts, rules, shapes)
             logp = torch.log_softmax(self.model.tag_logits(vecs), -1)
             for row, (s, k) in enumerate(chunk):
                 n = len(s.windows[k].word_starts)
@@ -256,10 +268,12 @@ class Pipeline:
         index = {}
         for k, (sp, (start, end, source)) in enumerate(zip(s.spans, s.decided or [])):
             index[k] = len(doc.entities)
-            doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=sp.score, source=source))
+            score = self.calibration.entity_score(sp.label, sp.score) if source == "model" else sp.score
+            doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=score, source=source))
         for (h, t), p in sorted(s.pair_scores.items()):
             if p >= self.relation_threshold:
-                doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=p))
+                score = self.calibration.relation_score(p)
+                doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=score))
 
 
 def check_batch_size(batch_size) -> None:
@@ -269,15 +283,16 @@ def check_batch_size(batch_size) -> None:
 
 
 def pad_windows(windows: Sequence[Window], pad_id: int):
-    """Batch tensors (input_ids, attention_mask, word_starts, rule_tags or None) for windows;
-    word_starts and rule_tags padded with -1."""
+    """Batch tensors (input_ids, attention_mask, word_starts, rule_tags or None, shape_ids or None)
+    for windows; word_starts and rule_tags padded with -1, shape_ids with 0."""
     ids = _pad_int([w.input_ids for w in windows], 0, pad_id)
     mask = (ids != pad_id).long()
     for row, w in enumerate(windows):  # a pad id inside a window is still a real token
         mask[row, : len(w.input_ids)] = 1
     starts = _pad_int([w.word_starts for w in windows], 0, -1)
     rules = _pad_int([w.rule_tags for w in windows], 0, -1) if windows and windows[0].rule_tags is not None else None
-    return ids, mask, starts, rules
+    shapes = _pad_int([w.shape_ids for w in windows], 0, 0) if windows and windows[0].shape_ids is not None else None
+    return ids, mask, starts, rules, shapes
 
 
 def _pad_int(rows: Sequence[Sequence], width: int, value: int = -1) -> torch.Tensor:
@@ -304,7 +319,8 @@ def load(
     merge_policy: str | None = None,
 ) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model.
-    ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``)."""
+    ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``). Scores are
+    calibrated when the folder has a ``calibration.json`` (``model.calibration``)."""
     from transformers import AutoTokenizer
 
     from canbo.model.architecture import CanboModel
@@ -322,7 +338,11 @@ def load(
             hint = " (it has no tokenizer files: a checkpoint written before this version needs the run's tokenizer files copied in)"
         raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}{hint}") from exc
     check_run_info(folder, model.config)
-    return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy)
+    try:
+        calibration = Calibration.load(folder)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelUnavailableError(f"'{folder}': its {CALIBRATION_FILE} cannot be read ({exc})") from exc
+    return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy, calibration=calibration)
 
 
 def check_run_info(folder: Path, config) -> None:

@@ -143,6 +143,20 @@ def jsonl_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
+def read_predictions(path: str | Path) -> list[Document]:
+    """Documents from a prediction-format JSONL file (``canbo predict -f jsonl``: relations by entity index)."""
+    docs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        ents = [Entity(e["start"], e["end"], e["label"], e["text"], e.get("score"), source=e.get("source"))
+                for e in obj["entities"]]
+        rels = [Relation(r["head"], r["tail"], r["label"], r.get("score")) for r in obj.get("relations", [])]
+        docs.append(Document(obj["text"], ents, rels, obj.get("id")))
+    return docs
+
+
 def read_corpus(paths: Iterable[str | Path]) -> list[Document]:
     """Load several gold files (or directories of ``*.jsonl``) in a stable order; a folder without
     ``*.jsonl`` files or a path that is not there is an error naming it."""

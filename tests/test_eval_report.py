@@ -7,15 +7,17 @@ import json
 import pytest
 
 from canbo.eval.crossval_report import learning_curve, summarize
-from canbo.eval.evaluate import bootstrap_ci, restrict
+from canbo.eval.evaluate import bootstrap_ci
 from canbo.eval.render import to_html, to_markdown
 from canbo.eval.report import pct
-from canbo.eval.scoring import score_entities
 from canbo.eval.underthesea_ner import tags_to_entities
 from canbo.model.cli import main
+from canbo.model.metrics import restrict
 from canbo.model.schema import Document, Entity, Relation, read_jsonl, write_jsonl
+from canbo.model.scoring import score_entities
 
-OUTPUTS = ("report.md", "report.html", "metrics.json", "predictions.jsonl", "per_label_f1.png", "confusion.png")
+OUTPUTS = ("report.md", "report.html", "metrics.json", "predictions.jsonl", "per_label_f1.png", "confusion.png",
+           "reliability.png")
 FLAT_KEYS = ("ents_p", "ents_r", "ents_f", "ents_macro_f", "ents_per_type", "rel_p", "rel_r", "rel_f",
              "rel_given_gold_f", "seqeval_f", "shared_f", "ents_f_ci95", "baselines", "crossval", "errors")
 
@@ -94,6 +96,15 @@ def test_eval_writes_a_consistent_report(tiny_model_dir, tiny_gold_path, tmp_pat
     assert f"**{pct(metrics['ents_f'])}**" in report and pct(metrics["rel_f"]) in report
     assert "Metric definitions" in report and "Learning curves" in report and "Not available" in report
     assert "per_label_f1.png" in report and "confusion.png" in report
+    # calibration: the ECE in metrics.json is that of the scores in predictions.jsonl
+    from canbo.model.calibration import expected_calibration_error, outcomes
+    from canbo.model.schema import read_predictions
+
+    ents, _ = outcomes(gold, read_predictions(out / "predictions.jsonl"))
+    ece = expected_calibration_error([x for xs in ents.values() for x in xs])
+    assert metrics["calibration"]["shipped_entity_ece"] == pytest.approx(ece, abs=1e-4)
+    assert metrics["calibration"]["raw_entity_ece"] is None  # the tiny model has no calibration.json
+    assert "Calibration of scores" in report and "reliability.png" in report
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'src="confusion.png"' in page and pct(metrics["ents_f"]) in page
 

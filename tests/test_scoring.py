@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from canbo.eval.scoring import error_breakdown, flat_metrics, score_entities, score_relations, seqeval_scores
 from canbo.model.schema import Document, Entity, Relation
+from canbo.model.scoring import error_breakdown, flat_metrics, score_entities, score_relations, seqeval_scores
 
 # "Ông Lò Văn Sinh, Chủ tịch UBND xã Tà Xùa, báo cáo 42 hộ nghèo."
 TEXT = "Ông Lò Văn Sinh, Chủ tịch UBND xã Tà Xùa, báo cáo 42 hộ nghèo."

@@ -15,6 +15,16 @@ def register(sub) -> None:
         # options go to the typed config parser (HfArgumentParser), which prints their --help
         p = sub.add_parser(name, help=helptext, description=helptext, add_help=False)
         p.set_defaults(func=func, passthrough=True)
+    k = sub.add_parser(
+        "calibrate", help="Fit a model's score calibration on cross-validation fold predictions.",
+        description="Fit Platt scaling of entity and relation scores on the fold models' predictions for their "
+        "held-out articles, save it as calibration.json in the model folder, and print expected calibration "
+        "error before and after (each fold measured with a fit on the other folds).",
+    )
+    k.add_argument("--crossval", required=True, help="A canbo crossval output folder (with fold-*/heldout_predictions.jsonl).")
+    k.add_argument("--model", default=None, help="Model folder to save calibration.json into (default: only print).")
+    k.add_argument("--data", nargs="+", default=["data/annotated"], help="The gold data the folds were cut from.")
+    k.set_defaults(func=_calibrate)
     c = sub.add_parser("corpus", help="Build the gold corpus and measure agreement.", description="Corpus building.")
     csub = c.add_subparsers(dest="corpus_command", metavar="ACTION")
     csub.required = True
@@ -74,6 +84,17 @@ def _pretrain(args) -> int:
     return 0
 
 
+def _calibrate(args) -> int:
+    from canbo.train.calibrate import calibrate
+
+    res = calibrate(args.crossval, args.data, args.model)
+    print(f"{res['folds']} folds, {res['entities']} predicted entities, {res['relations']} predicted relations")
+    print(f"entity ECE   raw {res['entity_ece_raw']:.4f} -> calibrated {res['entity_ece_calibrated']:.4f} (leave-one-fold-out fits)")
+    print(f"relation ECE raw {res['relation_ece_raw']:.4f} -> calibrated {res['relation_ece_calibrated']:.4f}")
+    print(f"saved {res['saved']}" if "saved" in res else "not saved (no --model)")
+    return 0
+
+
 def _build(args) -> int:
     from canbo.train.corpus import build_gold
 
@@ -100,7 +121,7 @@ def _rebuild(args) -> int:
 
 
 def _agreement(args) -> int:
-    from canbo.eval.scoring import score_entities, score_relations
+    from canbo.model.scoring import score_entities, score_relations
     from canbo.train.corpus import load_pass
 
     a, b = load_pass(args.raw, args.pass_a), load_pass(args.raw, args.pass_b)

@@ -70,6 +70,11 @@ class ModelConfig:
     rule_feature_dropout: float = field(
         default=0.2, metadata={"help": "Training-time probability of hiding a word's rule tag (0: never)."}
     )
+    char_features: bool = field(
+        default=False,
+        metadata={"help": "Feed each word's shape (casing, syllables, digits, separators; model.features.word_shape) "
+                  "to the model beside its subwords."},
+    )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
     merge_policy: str = field(
         default="model",
@@ -106,6 +111,11 @@ class TrainConfig:
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.1, metadata={"help": "Linear warm-up fraction of all steps."})
     seed: int = field(default=13, metadata={"help": "Random seed (same seed + config = same metrics on CPU)."})
+    relation_span_noise: float = field(
+        default=0.0,
+        metadata={"help": "Train the relation head also on spans like the tagger's: per gold span, the probability "
+                  "of a copy with one edge moved by a word, and per window of a false span (0: gold spans only)."},
+    )
     early_stopping_patience: int = field(
         default=5, metadata={"help": "Stop after this many evaluations without dev F1 gain (0: off)."}
     )
@@ -126,6 +136,8 @@ class TrainConfig:
             raise ValueError("train: epochs and batch_size must be positive")
         if self.learning_rate <= 0 or self.head_learning_rate <= 0:
             raise ValueError("train: learning rates must be positive")
+        if not 0.0 <= self.relation_span_noise <= 1.0:
+            raise ValueError("train: relation_span_noise must be between 0 and 1")
 
 
 CONFIG_CLASSES = (DataConfig, ModelConfig, TrainConfig)

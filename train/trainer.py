@@ -3,7 +3,7 @@
 The HF ``Trainer`` provides the loop, progress bars, logging, checkpoints,
 resume and distributed runs (``torchrun``); this module only supplies the
 model, the features, per-group learning rates and an ``evaluate`` that scores
-decoded spans and relations with ``eval.scoring`` (the same functions as
+decoded spans and relations with ``model.scoring`` (the same functions as
 ``canbo eval``).
 """
 
@@ -27,10 +27,10 @@ from transformers import (
     TrainingArguments,
 )
 
-from canbo.eval.evaluate import system_metrics
 from canbo.model.architecture import CanboConfig, CanboModel, label_maps_checksum
 from canbo.model.encoding import WordEncoder
 from canbo.model.hub import quiet_transformers, resolve_model_path
+from canbo.model.metrics import system_metrics
 from canbo.model.pipeline import Pipeline
 from canbo.model.rules import rules_version
 from canbo.model.schema import Document, article_id, read_corpus
@@ -100,6 +100,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         max_tokens=model_cfg.max_length,
         rule_features=model_cfg.rule_features,
         rule_feature_dropout=model_cfg.rule_feature_dropout,
+        char_features=model_cfg.char_features,
         merge_policy=model_cfg.merge_policy,
         backbone_name=model_cfg.backbone,
     )
@@ -190,7 +191,8 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     enc = WordEncoder(tokenizer, max_length=model_cfg.max_length)
     rules = model.config.rule_features
     feats, report = build_features(
-        train_docs, enc, model.config.tags, model.config.relation_signature, train_cfg.progress, rules
+        train_docs, enc, model.config.tags, model.config.relation_signature, train_cfg.progress, rules,
+        model.config.char_features, train_cfg.relation_span_noise, train_cfg.seed,
     )
     log.info("alignment: %s", report.summary())
     stop_early = has_dev and train_cfg.select_best and train_cfg.early_stopping_patience > 0
@@ -201,7 +203,9 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         args=args,
         train_dataset=Dataset.from_list(feats),
         # evaluation decodes dev_docs itself; the features only satisfy the Trainer's checks
-        eval_dataset=Dataset.from_list(build_features(dev_docs, enc, model.config.tags, model.config.relation_signature, False, rules)[0])
+        eval_dataset=Dataset.from_list(build_features(
+            dev_docs, enc, model.config.tags, model.config.relation_signature, False, rules, model.config.char_features
+        )[0])
         if has_dev
         else None,
         data_collator=Collator(tokenizer.pad_token_id),

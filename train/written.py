@@ -51,7 +51,7 @@ def manifest(raw: Path) -> dict[str, dict[str, Any]]:
 
 def build_written(root: str | Path = "data/written") -> dict[str, Any]:
     """Rebuild every derived file under ``root``; return the statistics written to stats.json."""
-    from canbo.eval.scoring import score_entities, score_relations
+    from canbo.model.scoring import score_entities, score_relations
 
     root = Path(root)
     raw, ann = root / "raw", root / "annotation"
