@@ -25,6 +25,18 @@ def register(sub) -> None:
     k.add_argument("--model", default=None, help="Model folder to save calibration.json into (default: only print).")
     k.add_argument("--data", nargs="+", default=["data/annotated"], help="The gold data the folds were cut from.")
     k.set_defaults(func=_calibrate)
+    st = sub.add_parser(
+        "selftrain", help="Self-training labels: confident model spans that agree with the rules, on raw text.",
+        description="Label the sentences of raw text with a model and the rules, and write the sentences where "
+        "every model entity scores at least --min-score and every rule span is also a model span, as gold-format "
+        "JSONL marked pseudo (train on it with --extra_train; never put it in data/ as gold).",
+    )
+    st.add_argument("--model", required=True, help="The labelling model (for CV: each fold's own model).")
+    st.add_argument("--corpus", nargs="+", default=["data/unlabeled"], help="Raw text files or folders.")
+    st.add_argument("--out", required=True, help="JSONL file to write.")
+    st.add_argument("--min-score", type=float, default=0.9, help="Lowest raw entity/relation score kept (default 0.9).")
+    st.add_argument("--progress", choices=("true", "false"), default="true", help="Show a progress bar.")
+    st.set_defaults(func=_selftrain)
     c = sub.add_parser("corpus", help="Build the gold corpus and measure agreement.", description="Corpus building.")
     csub = c.add_subparsers(dest="corpus_command", metavar="ACTION")
     csub.required = True
@@ -92,6 +104,15 @@ def _calibrate(args) -> int:
     print(f"entity ECE   raw {res['entity_ece_raw']:.4f} -> calibrated {res['entity_ece_calibrated']:.4f} (leave-one-fold-out fits)")
     print(f"relation ECE raw {res['relation_ece_raw']:.4f} -> calibrated {res['relation_ece_calibrated']:.4f}")
     print(f"saved {res['saved']}" if "saved" in res else "not saved (no --model)")
+    return 0
+
+
+def _selftrain(args) -> int:
+    from canbo.train.selftrain import run_selftrain
+
+    res = run_selftrain(args.model, args.corpus, args.out, args.min_score, progress=args.progress == "true")
+    print(f"kept {res['kept']} of {res['sentences']} sentences ({res['entities']} entities, "
+          f"{res['relations']} relations) -> {res['out']}")
     return 0
 
 

@@ -27,7 +27,8 @@ class DataConfig:
     extra_train: list[str] = field(
         default_factory=list,
         metadata={"help": "More gold JSONL files/folders always in training and never a cross-validation fold "
-                  "(e.g. the written corpus, data/written/annotated)."},
+                  "(e.g. the written corpus, data/written/annotated). '{fold}' in a path becomes the held-out "
+                  "article, or 'full' without one (e.g. self-training labels made by each fold's own model)."},
     )
     augment: int = field(
         default=0, metadata={"help": "Mention-replacement copies of each training sentence to add (0: none)."}
@@ -43,6 +44,10 @@ class DataConfig:
     synthetic: int = field(
         default=0, metadata={"help": "Number of template sentences from train/synth to add to training (0: none)."}
     )
+
+    def fold_paths(self, paths: list[str]) -> list[str]:
+        """``paths`` with '{fold}' replaced by the held-out article ('full' when none)."""
+        return [p.replace("{fold}", self.holdout_doc or "full") for p in paths]
 
     def __post_init__(self) -> None:
         if not self.train:

@@ -51,7 +51,7 @@ def split_data(data: DataConfig) -> tuple[list[Document], list[Document]]:
         train_docs = [d for d in train_docs if article_id(d) != data.holdout_doc]
         dev_docs = dev_docs + held
     if data.extra_train:
-        train_docs = train_docs + read_corpus(data.extra_train)
+        train_docs = train_docs + read_corpus(data.fold_paths(data.extra_train))
     if data.augment:
         from canbo.train.augment import replace_mentions
 
