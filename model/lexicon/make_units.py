@@ -21,7 +21,9 @@ def build(mapping_json: Path) -> list[tuple[str, str, str]]:
     data = json.loads(mapping_json.read_text(encoding="utf-8"))
     rows = set()
     for r in data["ward_mapping"]:
-        parts = tuple(unicodedata.normalize("NFC", r[k]).strip() for k in ("old_province", "old_district", "old_ward"))
+        parts = tuple(
+            unicodedata.normalize("NFC", r[k]).strip() for k in ("old_province", "old_district", "old_ward")
+        )
         rows.add(parts)
     return sorted(rows)
 

@@ -28,9 +28,22 @@ _TYPED = re.compile(
     r"(?:\s+|(?<=\.))(?=[^\W\d_])",
     re.IGNORECASE,
 )
-_COMMITTEE_LEVEL = {"huyện": "district", "quận": "district", "thị": "district", "tỉnh": "province", "thành": None}
-_TYPE_LEVEL = {"huyện": "district", "quận": "district", "thị xã": "district", "tỉnh": "province", "xã": "commune",
-               "phường": "commune", "thị trấn": "commune"}
+_COMMITTEE_LEVEL = {
+    "huyện": "district",
+    "quận": "district",
+    "thị": "district",
+    "tỉnh": "province",
+    "thành": None,
+}
+_TYPE_LEVEL = {
+    "huyện": "district",
+    "quận": "district",
+    "thị xã": "district",
+    "tỉnh": "province",
+    "xã": "commune",
+    "phường": "commune",
+    "thị trấn": "commune",
+}
 
 
 @dataclass
@@ -107,7 +120,10 @@ def normalise_document(doc: Document, sentences: list | None = None) -> Document
             if office.locality and office.unit is None:
                 _refine(office, resolve(office.locality, level=office.level, **ctx))
             if not office.locality and inside:
-                near = [resolve(m.name, level=m.level, **ctx) for m in typed_places(text, spans[k].start, spans[k].end)]
+                near = [
+                    resolve(m.name, level=m.level, **ctx)
+                    for m in typed_places(text, spans[k].start, spans[k].end)
+                ]
                 office = infer(office, near, subject)
             norm["office"] = office.to_dict()
         elif e.label == "LOCATION":

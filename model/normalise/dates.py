@@ -17,18 +17,22 @@ from datetime import date
 
 from canbo.model.furniture import DATE_PATTERN, page_lines
 
-_PUBLISHED = re.compile(r"^\W*(?:đăng\s+lúc|đăng\s+ngày|ngày\s+đăng|ngày\s+xuất\s+bản|thời\s+gian\s+đăng|posted)", re.IGNORECASE)
+_PUBLISHED = re.compile(
+    r"^\W*(?:đăng\s+lúc|đăng\s+ngày|ngày\s+đăng|ngày\s+xuất\s+bản|thời\s+gian\s+đăng|posted)", re.IGNORECASE
+)
 _UPDATED = re.compile(r"^\W*(?:cập\s+nhật|ngày\s+cập\s+nhật|updated)", re.IGNORECASE)
 _TODAY = re.compile(r"^\W*hôm\s+nay", re.IGNORECASE)
 _TIME_WORD = r"(?:ngày|sáng|chiều|trưa|tối|đêm|hôm|rạng\s+sáng|từ|đến)"
-_DAY_MONTH = re.compile(rf"\b{_TIME_WORD}\s+(?:ngày\s+|nay\s+)?(\d{{1,2}})[/-](\d{{1,2}})(?![/\d-])", re.IGNORECASE)
+_DAY_MONTH = re.compile(
+    rf"\b{_TIME_WORD}\s+(?:ngày\s+|nay\s+)?(\d{{1,2}})[/-](\d{{1,2}})(?![/\d-])", re.IGNORECASE
+)
 _WORDS_DATE = re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?", re.IGNORECASE)
 _FULL = re.compile(rf"(?<![\d/.-])({DATE_PATTERN})(?![\d/.-])")
 _CUED_FULL = re.compile(rf"(?:^|\b{_TIME_WORD}\s+(?:ngày\s+)?)({DATE_PATTERN})(?![\d/.-])", re.IGNORECASE)
 
 
 def make_date(day: int, month: int, year: int) -> str | None:
-    """"YYYY-MM-DD", or None for a day that does not exist (31/02) or a year out of range."""
+    """ "YYYY-MM-DD", or None for a day that does not exist (31/02) or a year out of range."""
     if year < 100:
         year += 2000
     if not 1900 <= year <= 2100:

@@ -18,21 +18,73 @@ from decimal import Decimal, InvalidOperation
 from canbo.model.normalise.keys import fold
 
 _NUM = r"\d+(?:[.,]\d+)*"
-_SCALES = {"nghìn tỷ": 10**12, "ngàn tỷ": 10**12, "nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
+_SCALES = {
+    "nghìn tỷ": 10**12,
+    "ngàn tỷ": 10**12,
+    "nghìn": 10**3,
+    "ngàn": 10**3,
+    "triệu": 10**6,
+    "tỷ": 10**9,
+    "tỉ": 10**9,
+}
 _SCALE_RE = "|".join(sorted(map(re.escape, _SCALES), key=len, reverse=True))
-_QUALIFIERS = {"khoảng": "about", "gần": "about", "xấp xỉ": "about", "hơn": "over", "trên": "over",
-               "vượt": "over", "ít nhất": "at least", "tối thiểu": "at least", "dưới": "under", "tối đa": "at most"}
+_QUALIFIERS = {
+    "khoảng": "about",
+    "gần": "about",
+    "xấp xỉ": "about",
+    "hơn": "over",
+    "trên": "over",
+    "vượt": "over",
+    "ít nhất": "at least",
+    "tối thiểu": "at least",
+    "dưới": "under",
+    "tối đa": "at most",
+}
 _QUAL_RE = "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True))
 
 # unit words (folded) -> canonical unit; a noun not listed is kept as written, folded
 _UNITS = {
-    "%": "%", "đồng": "VND", "vnđ": "VND", "vnd": "VND", "đ": "VND", "usd": "USD", "đô la": "USD", "đô-la": "USD",
-    "ha": "ha", "héc-ta": "ha", "hecta": "ha", "km": "km", "m": "m", "m2": "m2", "m²": "m2", "km2": "km2",
-    "tấn": "tonne", "kg": "kg", "lít": "litre", "mw": "MW", "kwh": "kWh",
-    "hộ dân": "household", "hộ gia đình": "household", "hộ": "household", "người": "person", "nhân khẩu": "person",
-    "lao động": "worker", "xã": "commune", "thôn": "village", "chỉ tiêu": "target", "đảng viên": "party member",
-    "doanh nghiệp": "enterprise", "dự án": "project", "trường học": "school", "trường": "school",
-    "học sinh": "pupil", "cán bộ": "official", "năm": "year", "tháng": "month", "ngày": "day", "lượt": "visit",
+    "%": "%",
+    "đồng": "VND",
+    "vnđ": "VND",
+    "vnd": "VND",
+    "đ": "VND",
+    "usd": "USD",
+    "đô la": "USD",
+    "đô-la": "USD",
+    "ha": "ha",
+    "héc-ta": "ha",
+    "hecta": "ha",
+    "km": "km",
+    "m": "m",
+    "m2": "m2",
+    "m²": "m2",
+    "km2": "km2",
+    "tấn": "tonne",
+    "kg": "kg",
+    "lít": "litre",
+    "mw": "MW",
+    "kwh": "kWh",
+    "hộ dân": "household",
+    "hộ gia đình": "household",
+    "hộ": "household",
+    "người": "person",
+    "nhân khẩu": "person",
+    "lao động": "worker",
+    "xã": "commune",
+    "thôn": "village",
+    "chỉ tiêu": "target",
+    "đảng viên": "party member",
+    "doanh nghiệp": "enterprise",
+    "dự án": "project",
+    "trường học": "school",
+    "trường": "school",
+    "học sinh": "pupil",
+    "cán bộ": "official",
+    "năm": "year",
+    "tháng": "month",
+    "ngày": "day",
+    "lượt": "visit",
 }
 
 

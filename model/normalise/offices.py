@@ -49,23 +49,74 @@ _ABBR = sorted(((k.split(), v) for k, v in _ABBREVIATIONS), key=lambda kv: -len(
 
 # title heads, longest first; "Thành ủy viên" and the like are "Ủy viên" of that committee
 _TITLES = [
-    "Phó Bí thư Thường trực", "Phó Bí thư", "Tổng Bí thư", "Bí thư",
-    "Phó Chủ tịch Thường trực", "Phó Chủ tịch", "Quyền Chủ tịch", "Chủ tịch",
-    "Ủy viên Thường trực", "Ủy viên", "Phó Chủ nhiệm", "Chủ nhiệm",
-    "Phó Chánh Văn phòng", "Chánh Văn phòng", "Chánh Thanh tra", "Phó Chánh án", "Chánh án",
-    "Phó Viện trưởng", "Viện trưởng", "Phó Giám đốc", "Giám đốc", "Phó Trưởng phòng", "Trưởng phòng",
-    "Phó Chỉ huy trưởng", "Chỉ huy trưởng", "Chính trị viên", "Phó Thủ tướng", "Thủ tướng",
-    "Thứ trưởng", "Bộ trưởng", "Đại biểu", "Phó Trưởng", "Trưởng", "Phó Hiệu trưởng", "Hiệu trưởng",
+    "Phó Bí thư Thường trực",
+    "Phó Bí thư",
+    "Tổng Bí thư",
+    "Bí thư",
+    "Phó Chủ tịch Thường trực",
+    "Phó Chủ tịch",
+    "Quyền Chủ tịch",
+    "Chủ tịch",
+    "Ủy viên Thường trực",
+    "Ủy viên",
+    "Phó Chủ nhiệm",
+    "Chủ nhiệm",
+    "Phó Chánh Văn phòng",
+    "Chánh Văn phòng",
+    "Chánh Thanh tra",
+    "Phó Chánh án",
+    "Chánh án",
+    "Phó Viện trưởng",
+    "Viện trưởng",
+    "Phó Giám đốc",
+    "Giám đốc",
+    "Phó Trưởng phòng",
+    "Trưởng phòng",
+    "Phó Chỉ huy trưởng",
+    "Chỉ huy trưởng",
+    "Chính trị viên",
+    "Phó Thủ tướng",
+    "Thủ tướng",
+    "Thứ trưởng",
+    "Bộ trưởng",
+    "Đại biểu",
+    "Phó Trưởng",
+    "Trưởng",
+    "Phó Hiệu trưởng",
+    "Hiệu trưởng",
     "Thường trực",
 ]
 _TITLE_WORDS = sorted(((fold(t).split(), t) for t in _TITLES), key=lambda kv: -len(kv[0]))
 _MEMBER = re.compile(r"^(tỉnh|huyện|thành|quận|thị|đảng) uỷ viên$")
 
-_COMMITTEE_LEVEL = {"tỉnh uỷ": "province", "huyện uỷ": "district", "quận uỷ": "district", "thị uỷ": "district",
-                    "thành uỷ": None, "đảng uỷ": None}
-_LEVEL_WORDS = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district",
-                "thành phố": None, "xã": "commune", "phường": "commune", "thị trấn": "commune"}
-_CENTRAL = ("quốc hội", "chính phủ", "trung ương", "bộ chính trị", "ban bí thư", "nhà nước", "bộ ", "thủ tướng")
+_COMMITTEE_LEVEL = {
+    "tỉnh uỷ": "province",
+    "huyện uỷ": "district",
+    "quận uỷ": "district",
+    "thị uỷ": "district",
+    "thành uỷ": None,
+    "đảng uỷ": None,
+}
+_LEVEL_WORDS = {
+    "tỉnh": "province",
+    "huyện": "district",
+    "quận": "district",
+    "thị xã": "district",
+    "thành phố": None,
+    "xã": "commune",
+    "phường": "commune",
+    "thị trấn": "commune",
+}
+_CENTRAL = (
+    "quốc hội",
+    "chính phủ",
+    "trung ương",
+    "bộ chính trị",
+    "ban bí thư",
+    "nhà nước",
+    "bộ ",
+    "thủ tướng",
+)
 _ORGAN_LEVEL = (("sở ", "province"), ("phòng ", "district"), ("bộ chỉ huy quân sự", "province"))
 
 
@@ -82,9 +133,10 @@ class Office:
     ambiguous: bool = False
     inferred: bool = False
     key: str = ""
+    city: bool = False  # a "Thành ủy" or "thành phố" office: its unit is a city, of either level
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k != "text"}
+        return {k: v for k, v in asdict(self).items() if k not in ("text", "city")}
 
 
 def canonical_spelling(text: str) -> str:
@@ -130,6 +182,7 @@ def decompose(position: str) -> Office:
         organ = f"Phòng {organ}"  # "Trưởng phòng Nội vụ": the head of the Phòng Nội vụ
     level = _level(organ, level_word)
     office = Office(position, title, organ, level, locality)
+    office.city = level is None and (level_word == "thành phố" or fold(organ or "").endswith("thành uỷ"))
     if locality:
         _resolve_into(office, resolve(locality, level=level))
     office.key = office_key(office)
@@ -205,7 +258,7 @@ def _resolve_into(office: Office, place: Place) -> None:
 
 
 def office_key(office: Office) -> str:
-    """"title|organ|level|locality", folded; the locality part is the resolved unit's path when known."""
+    """ "title|organ|level|locality", folded; the locality part is the resolved unit's path when known."""
     locality = office.unit or (strip_type(office.locality)[1] if office.locality else "")
     return "|".join(fold(x or "") for x in (office.title, office.organ, office.level, locality))
 
@@ -217,7 +270,7 @@ def infer(office: Office, candidates: list[Place], subject: list[Place] = ()) ->
     "Thành ủy" prefers a province-level city; an office that has a locality comes back unchanged."""
     if office.locality or not office.organ:
         return office
-    city = office.level is None and fold(office.organ).endswith("thành uỷ")
+    city = office.city
     pool = list(candidates) + (list(subject) if office.level or city else [])
     if city:
         pool.sort(key=lambda p: p.unit is None or p.unit.level != "province")

@@ -51,8 +51,12 @@ class Unit:
 
     @property
     def path(self) -> str:
-        """"Thành phố Hải Phòng > Huyện Thủy Nguyên"."""
-        parts = [self.province] + ([self.district] if self.district else []) + ([self.name] if self.level != "province" else [])
+        """ "Thành phố Hải Phòng > Huyện Thủy Nguyên"."""
+        parts = (
+            [self.province]
+            + ([self.district] if self.district else [])
+            + ([self.name] if self.level != "province" else [])
+        )
         return " > ".join(parts)
 
 
@@ -72,7 +76,7 @@ class Place:
 
     @property
     def status(self) -> str:
-        """"resolved", "ambiguous", "outside the page's province" or "not found"."""
+        """ "resolved", "ambiguous", "outside the page's province" or "not found"."""
         if self.unit is not None:
             return "resolved"
         if self.outside:
@@ -126,7 +130,9 @@ def units_named(name: str) -> list[Unit]:
     return list(_index().get(fold(strip_type(name)[1]), ()))
 
 
-def resolve(text: str, level: str | None = None, province: str | None = None, district: str | None = None) -> Place:
+def resolve(
+    text: str, level: str | None = None, province: str | None = None, district: str | None = None
+) -> Place:
     """Resolve a locality as written. ``level`` stands in for a missing type word; ``province`` and
     ``district`` (full names, as in ``Unit``) are the page's context, used only to choose among units
     of the same name. A name that still fits several units is ambiguous: ``unit`` None, candidates kept.
@@ -165,4 +171,9 @@ def _narrow(cands: list[Unit], province: str | None, district: str | None) -> li
 def _contains(outer: Unit, inner: Unit) -> bool:
     if outer.level == "province":
         return inner.province == outer.name and inner.level != "province"
-    return outer.level == "district" and inner.level == "commune" and inner.district == outer.name and inner.province == outer.province
+    return (
+        outer.level == "district"
+        and inner.level == "commune"
+        and inner.district == outer.name
+        and inner.province == outer.province
+    )
