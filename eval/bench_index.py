@@ -27,7 +27,9 @@ def vary(text: str, rng: random.Random) -> str:
     """A page like ``text`` with other names, another district and other digits."""
     from canbo.model.lexicon import words
 
-    surnames, middles, givens, districts = (words(n) for n in ("surnames", "middle_names", "given_names", "districts"))
+    surnames, middles, givens, districts = (
+        words(n) for n in ("surnames", "middle_names", "given_names", "districts")
+    )
     for name in sorted(set(re.findall(r"(?:Phạm|Nguyễn|Tạ|Trần|Lê) [A-ZĐ]\w+ [A-ZĐ]\w+", text))):
         text = text.replace(name, f"{rng.choice(surnames)} {rng.choice(middles)} {rng.choice(givens)}")
     for district in ("Kiến Thụy", "Kiến Thuỵ", "Thủy Nguyên", "Kim Sơn", "Thường Tín"):
@@ -42,7 +44,9 @@ def generate(n: int, out: Path, seed: int = 0) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for k in range(n):
             page = vary(raw[k % len(raw)], rng)
-            fh.write(json.dumps({"url": f"https://bench.example/{k}", "text": page}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps({"url": f"https://bench.example/{k}", "text": page}, ensure_ascii=False) + "\n"
+            )
     return path
 
 
@@ -71,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         again = index_pages(db, iter_pages([str(pages)]), pipe, model_version())
         skip_seconds = time.perf_counter() - t1
         conn = sqlite3.connect(db)
-        rows = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "sentences", "mentions", "offices", "figures", "people", "merges")}
+        rows = {
+            t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "sentences", "mentions", "offices", "figures", "people", "merges")
+        }
         conn.close()
         size = db.stat().st_size
     result = {

@@ -281,8 +281,7 @@ def test_removing_a_page_reclusters_its_people(tmp_path):
         )
 
 
-@pytest.mark.slow
-def test_kill_mid_batch_then_resume_loses_and_duplicates_nothing(tmp_path, pipe, raw_db, monkeypatch):
+def test_kill_mid_batch_then_resume_loses_and_duplicates_nothing(tmp_path, monkeypatch):
     db = tmp_path / "k.sqlite"
     pages = sorted(str(p) for p in RAW.glob("*.txt"))
     real = store.write_document
@@ -290,21 +289,23 @@ def test_kill_mid_batch_then_resume_loses_and_duplicates_nothing(tmp_path, pipe,
 
     def dying(conn, *args):
         calls["n"] += 1
-        if calls["n"] == 3:  # the third page's rows are half written when the process is killed
-            conn.execute(
-                "INSERT INTO documents (source, content_hash, model_version, text, indexed_at) VALUES ('x', 'x', 'x', '', '')"
-            )
+        if calls["n"] == 3:  # the third page's rows are half written when the run is interrupted
+            real(conn, *args)
             raise KeyboardInterrupt
         return real(conn, *args)
 
     monkeypatch.setattr(store, "write_document", dying)
     with pytest.raises(KeyboardInterrupt):
-        store.index_pages(db, store.iter_pages(pages), pipe, store.model_version(), pages_per_batch=1)
+        store.index_pages(db, store.iter_pages(pages), RulesOnly(), "v", pages_per_batch=1)
     assert counts(db)["documents"] == 2  # two committed batches, nothing of the third
     monkeypatch.setattr(store, "write_document", real)
-    summary = store.index_pages(db, store.iter_pages(pages), pipe, store.model_version(), pages_per_batch=1)
+    summary = store.index_pages(db, store.iter_pages(pages), RulesOnly(), "v", pages_per_batch=1)
     assert (summary.pages, summary.new, summary.skipped, summary.failed) == (4, 2, 2, [])
-    assert counts(db) == counts(raw_db)  # the same rows as one uninterrupted run
+    clean = tmp_path / "c.sqlite"
+    store.index_pages(clean, store.iter_pages(pages), RulesOnly(), "v", pages_per_batch=1)
+    assert (
+        counts(db) == counts(clean) and counts(db)["mentions"] > 0
+    )  # the same rows as one uninterrupted run
 
 
 def test_unchanged_pages_are_skipped_and_a_new_model_version_reindexes(tmp_path, pipe):
@@ -404,3 +405,78 @@ def test_removing_the_only_link_splits_a_person(tmp_path):
         people = d.people(name)
         assert sorted(sorted(o["source"] for o in p["offices"]) for p in people) == [["b"], ["c"]]
         assert all(p["evidence"] == [] for p in people)
+
+
+HARD_KILL = r"""
+import os, signal, sys
+from canbo.model.directory import store
+from canbo.model.features import rule_extractor
+from canbo.model.normalise import normalise_document
+
+class RulesOnly:  # a stand-in pipeline: the rule extractor's entities, normalised
+    def predict_batch(self, texts, batch_size=32):
+        return [normalise_document(rule_extractor().predict(t)) for t in texts]
+
+real = store.write_document
+calls = {"n": 0}
+def dying(conn, *args):
+    calls["n"] += 1
+    if calls["n"] == 3 and sys.argv[2] == "kill":
+        real(conn, *args)  # the third page is fully written inside its open transaction...
+        os.kill(os.getpid(), signal.SIGKILL)  # ...when the process is killed: no rollback, no commit
+    return real(conn, *args)
+store.write_document = dying
+pages = sys.argv[3:]
+s = store.index_pages(sys.argv[1], store.iter_pages(pages), RulesOnly(), "v", pages_per_batch=1)
+print(s.new, s.skipped)
+"""
+
+
+@pytest.mark.slow  # three Python processes
+def test_hard_kill_then_resume(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(HARD_KILL, encoding="utf-8")
+    pages = sorted(str(p) for p in RAW.glob("*.txt"))
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(Path(__import__("canbo").__file__).parent.parent), *sys.path]),
+    }
+    killed = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "k.sqlite"), "kill", *pages],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert counts(tmp_path / "k.sqlite")["documents"] == 2
+    resumed = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "k.sqlite"), "run", *pages],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert resumed.stdout.split() == ["2", "2"]
+    clean = store.index_pages(
+        tmp_path / "c.sqlite", store.iter_pages(pages), RulesOnly(), "v", pages_per_batch=1
+    )
+    assert (clean.new, clean.skipped) == (4, 0)
+    assert counts(tmp_path / "k.sqlite") == counts(tmp_path / "c.sqlite")
+
+
+class RulesOnly:
+    """The stand-in pipeline of HARD_KILL, for the uninterrupted run in this process."""
+
+    def predict_batch(self, texts, batch_size=32):
+        from canbo.model.features import rule_extractor
+
+        return [normalise_document(rule_extractor().predict(t)) for t in texts]
+
+
+def test_index_into_a_missing_folder_is_one_clear_error(tmp_path, capsys):
+    assert main(["index", str(RAW), "--db", str(tmp_path / "no" / "d.sqlite")]) == 2
+    assert "the folder" in capsys.readouterr().err

@@ -56,6 +56,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     path = Path(path)
     if not create and not path.is_file():
         raise DirectoryError(f"{path} does not exist (build it with: canbo index PAGES --db {path})")
+    if create and not path.parent.is_dir():
+        raise DirectoryError(f"cannot create {path}: the folder {path.parent} does not exist")
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
