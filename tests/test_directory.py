@@ -348,18 +348,21 @@ def test_jsonl_pages_with_urls_dates_and_bad_lines(tmp_path, pipe):
         )
         + "\nnot json\n"
         + json.dumps({"url": "https://x.vn/b"})
+        + "\n"
+        + json.dumps({"url": "https://x.vn/c", "text": "x", "date": "05/01/2024"})
         + "\n",
         encoding="utf-8",
     )
     summary = store.index_pages(
         tmp_path / "j.sqlite", store.iter_pages([str(f), str(tmp_path / "missing.txt")]), pipe, "v"
     )
-    assert (summary.pages, summary.new) == (4, 1)
+    assert (summary.pages, summary.new) == (5, 1)
     assert [r.split(":")[-1].strip()[:8] for r in summary.failed[:2]] == ["not JSON", "a record"]
-    assert summary.failed[2].endswith("missing.txt does not exist")
+    assert '"date" must be a date written YYYY-MM-DD' in summary.failed[2]
+    assert summary.failed[3].endswith("missing.txt does not exist")
     with Directory(tmp_path / "j.sqlite") as d:
         doc = d.document(1)
-        assert (doc["source"], doc["date"]) == ("https://x.vn/a", "2024-01-05")
+        assert (doc["source"], doc["date"]) == ("https://x.vn/a", "2024-01-05")  # the record's date
 
 
 def test_clear_errors_for_missing_or_foreign_files(tmp_path, capsys):

@@ -27,6 +27,13 @@ APP = "canbo-directory"
 PAGES_PER_BATCH = 16
 
 
+@dataclass
+class Page(Input):
+    """An input page with the date its JSONL record gives (None: read from its header lines)."""
+
+    date: str | None = None
+
+
 class DirectoryError(ValueError):
     """The directory database cannot be used; the message is one sentence naming the file."""
 
@@ -143,9 +150,20 @@ def _jsonl_pages(path: Path) -> Iterator[Input]:
         ):
             yield Input(where, error=f'{where}: a record needs "url" and "text" strings')
             continue
-        item = Input(obj["url"], text=obj["text"])
-        item.note = obj.get("date") if isinstance(obj.get("date"), str) else None  # carried to the page date
-        yield item
+        date = obj.get("date")
+        if date is not None and not (isinstance(date, str) and _is_iso_date(date)):
+            yield Input(where, error=f'{where}: "date" must be a date written YYYY-MM-DD, not {date!r}')
+            continue
+        yield Page(obj["url"], text=obj["text"], date=date)
+
+
+def _is_iso_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        return len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def index_pages(
@@ -236,8 +254,8 @@ def _predict(pipeline, items: list[Input], batch_size: int, summary: Summary) ->
         from canbo.model.normalise import normalise_document
 
         for d, it in zip(docs, its):
-            if it.note:  # a JSONL record's own date wins over the page's header lines
-                d.meta["date"] = it.note
+            if getattr(it, "date", None):  # a JSONL record's own date wins over the page's header lines
+                d.meta["date"] = it.date
                 normalise_document(d)
         return docs
 
