@@ -483,3 +483,22 @@ class RulesOnly:
 def test_index_into_a_missing_folder_is_one_clear_error(tmp_path, capsys):
     assert main(["index", str(RAW), "--db", str(tmp_path / "no" / "d.sqlite")]) == 2
     assert "the folder" in capsys.readouterr().err
+
+
+def test_a_page_that_cannot_be_stored_fails_alone(tmp_path, monkeypatch):
+    pages = sorted(str(p) for p in RAW.glob("*.txt"))
+    real = store.write_document
+
+    def picky(conn, source, *args):
+        if source.endswith("002_e19b40a9a0a89ec6.txt"):
+            real(conn, source, *args)  # its rows are written, then it fails: they must go
+            raise ValueError("disk says no")
+        return real(conn, source, *args)
+
+    monkeypatch.setattr(store, "write_document", picky)
+    summary = store.index_pages(tmp_path / "f.sqlite", store.iter_pages(pages), RulesOnly(), "v")
+    assert (summary.new, len(summary.failed)) == (3, 1)
+    assert summary.failed[0].endswith("002_e19b40a9a0a89ec6.txt: could not be stored (disk says no)")
+    conn = sqlite3.connect(tmp_path / "f.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM documents WHERE source LIKE '%002_%'").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(DISTINCT document_id) FROM mentions").fetchone()[0] == 3

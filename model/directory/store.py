@@ -231,16 +231,24 @@ def _index_batch(
     docs = _predict(pipeline, [it for it, _, _ in items], batch_size, summary)
     conn.execute("BEGIN IMMEDIATE")
     try:
+        new = reindexed = 0
         for (item, digest, old_id), doc in zip(items, docs):
             if doc is None:
                 continue
-            if old_id is not None:
-                remove_document(conn, old_id)
-                summary.reindexed += 1
-            else:
-                summary.new += 1
-            write_document(conn, item.source, digest, version, doc)
+            conn.execute("SAVEPOINT page")  # a page that cannot be stored fails alone
+            try:
+                if old_id is not None:
+                    remove_document(conn, old_id)
+                write_document(conn, item.source, digest, version, doc)
+            except Exception as exc:  # noqa: BLE001 - one failing page never loses the others
+                conn.execute("ROLLBACK TO page")
+                conn.execute("RELEASE page")
+                summary.failed.append(f"{item.source}: could not be stored ({exc})")
+                continue
+            conn.execute("RELEASE page")
+            new, reindexed = new + (old_id is None), reindexed + (old_id is not None)
         conn.execute("COMMIT")
+        summary.new, summary.reindexed = summary.new + new, summary.reindexed + reindexed
     except BaseException:
         conn.execute("ROLLBACK")
         raise
