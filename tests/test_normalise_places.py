@@ -53,3 +53,8 @@ def test_level_word_filters_candidates():
     assert {u.level for u in units_named("Kim Sơn")} >= {"district", "commune"}
     p = resolve("xã Kim Sơn")
     assert all(u.level == "commune" for u in p.candidates) and p.ambiguous
+
+
+def test_ho_chi_minh_city_aliases():
+    for text in ("TP.HCM", "TP HCM", "TPHCM", "Thành phố Hồ Chí Minh"):
+        assert resolve(text).unit.path == "Thành phố Hồ Chí Minh", text
