@@ -40,14 +40,18 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     # (d2): (d) + the relation head trained also on boundary-perturbed and false spans (SpERT-style)
     "d2-chars-relnoise": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
                                     "--char_features", "true", "--relation_span_noise", "0.3"]),
-    # (e): (d2) + self-training labels on data/unlabeled, each fold's file made by that fold's (c) model
+    # (d3): (d2) + a gazetteer mark in each word's shape: does it start or continue the name of one of
+    # Vietnam's administrative units (model/lexicon/units.tsv, any level)?
+    "d3-gazetteer": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                               "--char_features", "true", "--relation_span_noise", "0.3", "--gazetteer_features", "true"]),
+    # (e): (d3) + self-training labels on data/unlabeled, each fold's file made by that fold's (c) model
     # (never trained on the held-out article), the full model's by the full (c) model:
     #   canbo selftrain --model runs/ablation/c-pretrained/cv/fold-000 --out runs/selftrain/000.jsonl  (... each fold)
     #   canbo selftrain --model runs/ablation/c-pretrained/full --out runs/selftrain/full.jsonl
     "e-selftrain": (DEFAULT, ["--extra_train", str(ROOT / "data" / "written" / "annotated"),
                               str(ROOT / "runs" / "selftrain" / "{fold}.jsonl"), "--epochs", "3",
                               "--backbone", str(ROOT / "runs" / "pretrained"), "--char_features", "true",
-                              "--relation_span_noise", "0.3"]),
+                              "--relation_span_noise", "0.3", "--gazetteer_features", "true"]),
 }
 
 

@@ -62,6 +62,7 @@ class CanboConfig(PretrainedConfig):
         rule_features: bool = False,
         rule_feature_dropout: float = 0.2,
         char_features: bool = False,
+        gazetteer_features: bool = False,
         merge_policy: str = "model",
         **kwargs: Any,
     ):
@@ -79,6 +80,7 @@ class CanboConfig(PretrainedConfig):
         self.rule_features = rule_features
         self.rule_feature_dropout = rule_feature_dropout
         self.char_features = char_features
+        self.gazetteer_features = gazetteer_features
         from canbo.model.merge import POLICIES
 
         if merge_policy not in POLICIES:

@@ -76,9 +76,43 @@ def word_shape(word: str, first: bool = False) -> str:
     return "".join(out)
 
 
-def shape_ids(text: str, words: Sequence[Span]) -> list[int]:
-    """Stable hashed id (1..SHAPE_BUCKETS) of each word's shape, the first word marked."""
+def shape_ids(text: str, words: Sequence[Span], gazetteer: bool = False) -> list[int]:
+    """Stable hashed id (1..SHAPE_BUCKETS) of each word's shape, the first word marked; with
+    ``gazetteer``, the shape also says whether the word starts (":B") or continues (":I") the name
+    of an administrative unit (``unit_name_tags``)."""
+    marks = unit_name_tags(text, words) if gazetteer else [""] * len(words)
     return [
-        zlib.crc32(word_shape(text[w.start : w.end], first=k == 0).encode()) % SHAPE_BUCKETS + 1
+        zlib.crc32((word_shape(text[w.start : w.end], first=k == 0) + marks[k]).encode()) % SHAPE_BUCKETS + 1
         for k, w in enumerate(words)
     ]
+
+
+MAX_UNIT_WORDS = 3
+
+
+def _capitalised(word: str) -> bool:
+    return all(s[:1].isupper() for s in word.replace("_", " ").split())
+
+
+def unit_name_tags(text: str, words: Sequence[Span]) -> list[str]:
+    """":B"/":I" on each run of at most ``MAX_UNIT_WORDS`` capitalised words that names one of
+    Vietnam's administrative units (``model.normalise.places.units_named``: any level, tone
+    placement and case ignored), longest run first; "" elsewhere. A gazetteer fact, not a decision:
+    "Kim Sơn" is a district and also a person's name, and the model reads the context."""
+    from canbo.model.normalise.places import units_named
+
+    out = [""] * len(words)
+    k = 0
+    while k < len(words):
+        found = 0
+        for n in range(min(MAX_UNIT_WORDS, len(words) - k), 0, -1):
+            run = words[k : k + n]
+            if all(_capitalised(text[w.start : w.end]) for w in run) and units_named(text[run[0].start : run[-1].end]):
+                found = n
+                break
+        if found:
+            out[k : k + found] = [":B"] + [":I"] * (found - 1)
+            k += found
+        else:
+            k += 1
+    return out

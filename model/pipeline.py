@@ -205,7 +205,7 @@ class Pipeline:
             words, _ = refine_at_boundaries(words, text, rule_edges(found))
             tags = rule_word_tags(words, found, self.config.label2id)
         if getattr(self.config, "char_features", False):
-            shapes = shape_ids(text, words)
+            shapes = shape_ids(text, words, gazetteer=getattr(self.config, "gazetteer_features", False))
         return words, self.encoder.encode(text, words, tags, shapes), found
 
     # ----------------------------------------------------------- stages

@@ -78,6 +78,32 @@ def test_shape_ids_are_stable_and_mark_the_first_word():
     assert ids == [251, 174, 16]  # crc32 of "^Xx", "Xx", "xx": the ids in saved models never change
 
 
+def test_unit_names_are_marked_whatever_the_tone_placement_and_only_when_capitalised():
+    from canbo.model.features import unit_name_tags
+
+    text = "Nhân dân Kiến Thuỵ và kiến thụy, xã Hùng Tiến, ông Nguyễn Văn Thép."
+    words = [Span(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", text)]
+    tags = dict(zip((text[w.start : w.end] for w in words), unit_name_tags(text, words)))
+    assert tags["Kiến"] == ":B" and tags["Thuỵ"] == ":I"  # a district, written with the old tone placement
+    assert tags["kiến"] == tags["thụy"] == ""  # not capitalised: not a name
+    assert tags["Hùng"] == ":B" and tags["Tiến"] == ":I"
+    assert tags["Nguyễn"] == tags["Văn"] == tags["Thép"] == ""
+
+
+def test_the_gazetteer_mark_changes_the_shape_id_of_a_unit_name_only():
+    text = "Ở Kiến Thuỵ"
+    words = [Span(0, 1), Span(2, 11)]
+    plain, marked = shape_ids(text, words), shape_ids(text, words, gazetteer=True)
+    assert plain[0] == marked[0] and plain[1] != marked[1]
+
+
+def test_gazetteer_features_need_char_features():
+    from canbo.train.config import ModelConfig
+
+    with pytest.raises(ValueError, match="char_features"):
+        ModelConfig(backbone="tiny", gazetteer_features=True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("rules, chars", [(True, False), (False, True), (True, True)])
 def test_model_with_word_features_trains_saves_and_predicts(tmp_path, tiny_gold_path, rules, chars):
@@ -88,12 +114,13 @@ def test_model_with_word_features_trains_saves_and_predicts(tmp_path, tiny_gold_
     run_training(
         DataConfig(train=[str(tiny_gold_path)]),
         ModelConfig(backbone="tiny", tiny_hidden_size=32, tiny_layers=1, head_hidden_size=32, rule_features=rules,
-                    char_features=chars),
+                    char_features=chars, gazetteer_features=chars),
         TrainConfig(output_dir=str(tmp_path), epochs=2, batch_size=3, progress=False, relation_span_noise=0.5),
     )
     pipe = load(tmp_path)
     assert pipe.config.rule_features == rules and (pipe.model.rule_embedding is not None) == rules
     assert pipe.config.char_features == chars and (pipe.model.shape_embedding is not None) == chars
+    assert pipe.config.gazetteer_features == chars
     doc = pipe.predict("Bí thư Huyện ủy Tam Nông Lê Minh Khoa phát biểu.")
     assert all(doc.text[e.start : e.end] == e.text for e in doc.entities)
 

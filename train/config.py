@@ -80,6 +80,11 @@ class ModelConfig:
         metadata={"help": "Feed each word's shape (casing, syllables, digits, separators; model.features.word_shape) "
                   "to the model beside its subwords."},
     )
+    gazetteer_features: bool = field(
+        default=False,
+        metadata={"help": "With char_features: each word's shape also says whether it starts or continues the name "
+                  "of an administrative unit (model/lexicon/units.tsv)."},
+    )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
     merge_policy: str = field(
         default="model",
@@ -100,6 +105,8 @@ class ModelConfig:
 
         if self.merge_policy not in POLICIES:
             raise ValueError(f"model: merge_policy must be one of {', '.join(POLICIES)}")
+        if self.gazetteer_features and not self.char_features:
+            raise ValueError("model: gazetteer_features needs char_features (they share the word-shape input)")
         if not 0.0 < self.relation_threshold < 1.0:
             raise ValueError("model: relation_threshold must be in (0, 1)")
         if self.tiny_hidden_size % self.tiny_heads:

@@ -43,6 +43,7 @@ def document_features(
     rule_features: bool = False,
     char_features: bool = False,
     span_noise: SpanNoise | None = None,
+    gazetteer_features: bool = False,
 ) -> list[dict[str, Any]]:
     """Features of one gold sentence: one dict per encoder window. Words are cut at gold span
     edges, and at rule span edges when the model reads rule tags (as at inference)."""
@@ -63,7 +64,7 @@ def document_features(
     word_tags = [tag_ids[t] for t in spans_to_tags(spans, len(words))]
     gold_pairs = {(r.head, r.tail) for r in doc.relations}
     rules = rule_word_tags(words, found, tag_ids) if rule_features else None
-    shapes = shape_ids(doc.text, words) if char_features else None
+    shapes = shape_ids(doc.text, words, gazetteer_features) if char_features else None
     feats = []
     for w in encoder.encode(doc.text, words, rules, shapes):
         a, b = w.first_word, w.first_word + len(w.word_starts)
@@ -125,7 +126,7 @@ class SpanNoise:
 
 def build_features(
     docs: Sequence[Document], encoder: WordEncoder, tags, signature, progress: bool = False, rule_features: bool = False,
-    char_features: bool = False, span_noise: float = 0.0, seed: int = 13,
+    char_features: bool = False, span_noise: float = 0.0, seed: int = 13, gazetteer_features: bool = False,
 ):
     """Features of all documents plus the alignment report."""
     report = AlignmentReport()
@@ -136,7 +137,9 @@ def build_features(
         it = tqdm(docs, desc="features", unit="sent")
     noise = SpanNoise(span_noise, seed) if span_noise > 0 else None
     feats = [
-        f for d in it for f in document_features(d, encoder, tags, signature, report, rule_features, char_features, noise)
+        f for d in it for f in document_features(
+            d, encoder, tags, signature, report, rule_features, char_features, noise, gazetteer_features
+        )
     ]
     return feats, report
 

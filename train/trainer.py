@@ -101,6 +101,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         rule_features=model_cfg.rule_features,
         rule_feature_dropout=model_cfg.rule_feature_dropout,
         char_features=model_cfg.char_features,
+        gazetteer_features=model_cfg.gazetteer_features,
         merge_policy=model_cfg.merge_policy,
         backbone_name=model_cfg.backbone,
     )
@@ -192,7 +193,7 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     rules = model.config.rule_features
     feats, report = build_features(
         train_docs, enc, model.config.tags, model.config.relation_signature, train_cfg.progress, rules,
-        model.config.char_features, train_cfg.relation_span_noise, train_cfg.seed,
+        model.config.char_features, train_cfg.relation_span_noise, train_cfg.seed, model.config.gazetteer_features,
     )
     log.info("alignment: %s", report.summary())
     stop_early = has_dev and train_cfg.select_best and train_cfg.early_stopping_patience > 0
@@ -204,7 +205,8 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         train_dataset=Dataset.from_list(feats),
         # evaluation decodes dev_docs itself; the features only satisfy the Trainer's checks
         eval_dataset=Dataset.from_list(build_features(
-            dev_docs, enc, model.config.tags, model.config.relation_signature, False, rules, model.config.char_features
+            dev_docs, enc, model.config.tags, model.config.relation_signature, False, rules, model.config.char_features,
+            gazetteer_features=model.config.gazetteer_features,
         )[0])
         if has_dev
         else None,
