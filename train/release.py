@@ -26,6 +26,7 @@ SHIPPED = (
     "added_tokens.json",
     "train_config.json",
     "run_info.json",
+    "calibration.json",  # written into the run by `canbo calibrate`
 )
 
 
@@ -74,10 +75,21 @@ def _repo_paths(paths: list[str]) -> list[str]:
     return out
 
 
+def _calibration_line(target: Path) -> str:
+    cal = target / "calibration.json"
+    if not cal.is_file():
+        return "- Scores: raw (no calibration.json)."
+    fitted = json.loads(cal.read_text(encoding="utf-8")).get("fitted_on", "")
+    return (f"- Scores: calibrated (Platt scaling per label and for relations, `canbo calibrate`) on {fitted}; "
+            "`--min-score P` keeps what scores at least P.")
+
+
 def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> str:
     cfg = json.loads((target / "train_config.json").read_text())
     cfg["train"], cfg["extra_train"] = _repo_paths(cfg["train"]), _repo_paths(cfg.get("extra_train", []))
     info = json.loads((target / "run_info.json").read_text())
+    pseudo = [p for p in cfg["extra_train"] if "selftrain" in p or "{fold}" in p]
+    written = [p for p in cfg["extra_train"] if p not in pseudo]
     mcfg = json.loads((target / "config.json").read_text())
     bb = mcfg["backbone_config"]
     size = sum(p.stat().st_size for p in target.iterdir()) / 1e6
@@ -102,6 +114,20 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
             if mcfg.get("rule_features")
             else []
         ),
+        *(
+            ["- Extra input: each word's shape (casing, syllables, digits, separators; `model.features.word_shape`)"
+             + (", marked where the word starts or continues the name of an administrative unit "
+                "(`model/lexicon/units.tsv`)" if mcfg.get("gazetteer_features") else "")
+             + ", as a hashed embedding added to the word vector."]
+            if mcfg.get("char_features")
+            else []
+        ),
+        *(
+            [f"- The relation head also trained on boundary-perturbed and false spans (rate {cfg['relation_span_noise']})."]
+            if cfg.get("relation_span_noise")
+            else []
+        ),
+        _calibration_line(target),
         f"- Merge policy (`model/merge.py`): `{mcfg.get('merge_policy', 'model')}`; every output entity records "
         "whether the rules, the model or both decided it (`source`). Rules version "
         f"`{info.get('rules_version', 'not recorded')}` (a warning is given when the rules change after training).",
@@ -110,10 +136,17 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         "## Data",
         f"- Gold: {', '.join(cfg['train'])} (4 articles, 154 sentences, 250 entities, 18 relations; see data/README.md).",
         *(
-            [f"- Written corpus, always in training and never a test fold: {', '.join(cfg['extra_train'])} "
+            [f"- Written corpus, always in training and never a test fold: {', '.join(written)} "
              "(212 articles, 3,903 sentences written for this corpus, annotated twice and adjudicated; "
              "see data/written/README.md)."]
-            if cfg.get("extra_train")
+            if written
+            else []
+        ),
+        *(
+            [f"- Self-training labels (`canbo selftrain`, marked pseudo, never gold): {', '.join(pseudo)}: sentences of "
+             "data/unlabeled where the labelling model was confident and agreed with the rules; each CV fold used "
+             "labels made by its own fold model."]
+            if pseudo
             else []
         ),
         *([f"- Mention-replacement copies per sentence: {cfg['augment']}."] if cfg.get("augment") else []),
