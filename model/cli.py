@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, entry_points, version
 
 from canbo.model.formats import StreamWriter
 from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_folder, is_single, iter_inputs
+from canbo.model.serve.cli import register as register_serve
 
 
 def _version() -> str:
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_predict(sub)
     _add_officials(sub)
     _add_data(sub)
+    register_serve(sub)
     for ep in sorted(entry_points(group="canbo.commands"), key=lambda e: e.name):
         ep.load()(sub)
     return parser
