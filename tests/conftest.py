@@ -34,3 +34,11 @@ def tiny_model_dir(tmp_path_factory, tiny_gold_path) -> Path:
         ),
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def default_pipeline():
+    """The shipped default model, loaded once for the tests that serve it."""
+    from canbo.model.pipeline import load
+
+    return load()

@@ -19,6 +19,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from canbo.model.formats import COLORS, highlight
 from canbo.model.officials import officials
@@ -27,6 +28,7 @@ from canbo.model.serve.body import MAX_BODY_BYTES, body_text, check_length, too_
 from canbo.model.serve.errors import add_handlers
 
 STATIC = Path(__file__).parent / "static"
+WARM_UP = "Chủ tịch UBND tỉnh phát biểu."
 
 TEXT_BODY = {  # the two bodies /api/predict and /api/view take, for the OpenAPI page
     "required": True,
@@ -93,12 +95,13 @@ def create_app(
     pipeline, db: str | None = None, model_name: str = "default", max_body: int = MAX_BODY_BYTES
 ) -> FastAPI:
     """The app over a loaded ``pipeline`` and, when ``db`` is given, the directory in that file."""
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs from files in the package, not a CDN
         title="canbo",
         version=_version(),
         description="Officials, positions, bodies, places and figures from Vietnamese local-government news. "
         'Errors are JSON `{"error": "..."}`.',
     )
+    pipeline.predict(WARM_UP)  # the first prediction loads the word segmenter: not on a user's time
     service = Service(pipeline, db, model_name, max_body)
     app.state.service = service
     add_handlers(app)
