@@ -1,22 +1,22 @@
 """The FastAPI app: prediction API, directory API, and the web page that uses both.
 
-The model is loaded once by the caller and shared; predictions run one at a time in a worker
-thread (the model already uses every core), so the event loop keeps answering ``/health``
-and the page while a long text is read. The directory is opened per request, in the thread
-that uses it (sqlite connections belong to one thread).
+The model is loaded once by the caller; one worker thread predicts (``batcher.Batcher``: requests
+that arrive together share a ``predict_batch``), so the event loop keeps answering ``/health`` and
+the page while a long text is read. The directory is opened per request, in the thread that uses
+it (sqlite connections belong to one thread).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
-import threading
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -24,6 +24,7 @@ from fastapi_offline import FastAPIOffline
 from canbo.model.formats import COLORS, highlight
 from canbo.model.officials import officials
 from canbo.model.schema import Document
+from canbo.model.serve.batcher import Batcher
 from canbo.model.serve.body import MAX_BODY_BYTES, body_text, check_length, too_large
 from canbo.model.serve.errors import add_handlers
 
@@ -55,15 +56,14 @@ def _version() -> str:
 
 
 class Service:
-    """What the routes share: the loaded pipeline (used by one request at a time) and the directory path."""
+    """What the routes share: the model (behind its batcher) and the directory path."""
 
     def __init__(self, pipeline, db: str | None, model_name: str, max_body: int):
         self.pipeline, self.db, self.model_name, self.max_body = pipeline, db, model_name, max_body
-        self._lock = threading.Lock()
+        self.batcher = Batcher(pipeline)
 
-    def predict(self, text: str) -> Document:
-        with self._lock:
-            return self.pipeline.predict(text)
+    async def predict(self, text: str) -> Document:
+        return await asyncio.wrap_future(self.batcher.submit(text))
 
     async def read_text(self, request: Request) -> str:
         """The body's text, refused (413) as soon as it passes ``max_body`` bytes, declared or streamed."""
@@ -95,14 +95,21 @@ def create_app(
     pipeline, db: str | None = None, model_name: str = "default", max_body: int = MAX_BODY_BYTES
 ) -> FastAPI:
     """The app over a loaded ``pipeline`` and, when ``db`` is given, the directory in that file."""
+    pipeline.predict(WARM_UP)  # the first prediction loads the word segmenter: not on a user's time
+    service = Service(pipeline, db, model_name, max_body)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        service.batcher.close()
+
     app = FastAPIOffline(  # /docs from files in the package, not a CDN
         title="canbo",
         version=_version(),
         description="Officials, positions, bodies, places and figures from Vietnamese local-government news. "
         'Errors are JSON `{"error": "..."}`.',
+        lifespan=lifespan,
     )
-    pipeline.predict(WARM_UP)  # the first prediction loads the word segmenter: not on a user's time
-    service = Service(pipeline, db, model_name, max_body)
     app.state.service = service
     add_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -130,7 +137,7 @@ def create_app(
     )
     async def predict(request: Request) -> Response:
         text = await service.read_text(request)
-        doc = await run_in_threadpool(service.predict, text)
+        doc = await service.predict(text)
         return Response(doc.to_json(), media_type="application/json")
 
     @app.post(
@@ -143,7 +150,7 @@ def create_app(
     async def view(request: Request) -> JSONResponse:
         text = await service.read_text(request)
         began = time.perf_counter()
-        doc = await run_in_threadpool(service.predict, text)
+        doc = await service.predict(text)
         seconds = time.perf_counter() - began
         return JSONResponse(
             {
