@@ -118,6 +118,7 @@ def big_page(min_bytes: int = 1_000_000) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from canbo.model.directory import Directory
     from canbo.model.pipeline import load
     from canbo.model.serve.app import create_app
     from canbo.model.serve.server import BackgroundServer
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     if (why := browser_missing()) is not None:
         print(f"serve_browser: {why}", file=sys.stderr)
         return 2
-    app = create_app(load(), db=args.db)
+    app = create_app(load(), Directory(args.db) if args.db else None)
     with BackgroundServer(app) as server:
         driver = chromium(1280, 1000)
         try:

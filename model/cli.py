@@ -16,7 +16,6 @@ from importlib.metadata import PackageNotFoundError, entry_points, version
 
 from canbo.model.formats import StreamWriter
 from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_folder, is_single, iter_inputs
-from canbo.model.serve.cli import register as register_serve
 
 
 def _version() -> str:
@@ -34,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_predict(sub)
     _add_officials(sub)
     _add_data(sub)
-    register_serve(sub)
+    __import__("canbo.model.directory.cli", fromlist=["register"]).register(sub)
+    __import__("canbo.model.serve.cli", fromlist=["register"]).register(sub)
     for ep in sorted(entry_points(group="canbo.commands"), key=lambda e: e.name):
         ep.load()(sub)
     return parser

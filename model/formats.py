@@ -85,13 +85,43 @@ def render(docs: Sequence[Document], sources: Sequence[str], fmt: str) -> str:
     return render_stream(zip(sources, docs), document_layout(fmt, single=len(docs) == 1))
 
 
+def norm_summary(norm: dict[str, Any] | None) -> str:
+    """One short line for an entity's normalised reading (``model.normalise``): the office's parts,
+    the place's unit, the figure's value, and the as-of date; "" when there is none."""
+    if not norm:
+        return ""
+    parts = []
+    if "office" in norm:
+        o = norm["office"]
+        where = o["unit"] or o["locality"] or "?"
+        parts.append(f"{o['title'] or '?'} | {o['organ'] or '?'} | {o['level'] or '?'} | {where}{' (inferred)' if o['inferred'] else ''}")
+    if "place" in norm:
+        p = norm["place"]
+        parts.append(p["unit"] or (f"ambiguous ({p['candidates']} units)" if p["ambiguous"] else p["status"]))
+    if "figure" in norm:
+        f = norm["figure"]
+        if f["value"] is not None or f["low"] is not None:
+            amount = f"{f['value']:g}" if f["value"] is not None else f"{f['low']:g}..{f['high']:g}"
+            of = f" of {f['of']:g}" if f["of"] is not None else ""
+            per = f" per {f['per']}" if f["per"] else ""
+            parts.append(f"{amount}{of} {f['unit'] or ''}{per}".strip())
+        else:
+            parts.append("value not read")
+    if norm.get("as_of"):
+        parts.append(f"as of {norm['as_of']}")
+    return "; ".join(parts)
+
+
 def table(doc: Document, source: str = "") -> str:
-    """A readable fixed-width table of entities, then relations."""
+    """A readable fixed-width table of entities (with their normalised reading), then relations."""
     lines = [f"== {source}"] if source else []
+    if doc.meta.get("date"):
+        lines.append(f"date: {doc.meta['date']}")
     lines.append(f"{'#':>3}  {'label':<9} {'start':>6} {'end':>6} {'score':>5}  text")
     for i, e in enumerate(doc.entities):
         score = f"{e.score:.2f}" if e.score is not None else "  -  "
-        lines.append(f"{i:>3}  {e.label:<9} {e.start:>6} {e.end:>6} {score:>5}  {e.text}")
+        summary = norm_summary(e.norm)
+        lines.append(f"{i:>3}  {e.label:<9} {e.start:>6} {e.end:>6} {score:>5}  {e.text}" + (f"  => {summary}" if summary else ""))
     if doc.relations:
         lines.append("relations:")
         for r in doc.relations:
@@ -114,9 +144,12 @@ def highlight(doc: Document, focus: tuple[int, int] | None = None) -> str:
     for i, e in enumerate(doc.entities):
         parts.append(_plain(doc.text, pos, e.start, cuts))
         tag = f'<sup class="ref">{i}</sup>' if i in linked else ""
+        summary = norm_summary(e.norm)
+        title = f' title="{html.escape(summary)}"' if summary else ""
+        note = f'<span class="norm">{html.escape(summary)}</span>' if summary else ""
         parts.append(
-            f'<mark class="ent" data-ent="{i}" data-label="{e.label}" style="background:{COLORS.get(e.label, "#ddd")}">'
-            f'{html.escape(e.text)}<span class="lab">{e.label}</span>{tag}</mark>'
+            f'<mark class="ent" data-ent="{i}" data-label="{e.label}"{title} style="background:{COLORS.get(e.label, "#ddd")}">'
+            f'{html.escape(e.text)}<span class="lab">{e.label}</span>{note}{tag}</mark>'
         )
         pos = e.end
     parts.append(_plain(doc.text, pos, len(doc.text), cuts))
@@ -127,7 +160,8 @@ def highlight(doc: Document, focus: tuple[int, int] | None = None) -> str:
         f"<small>{r.label}{f' {r.score:.2f}' if r.score is not None else ''}</small></li>"
         for r in doc.relations
     )
-    return f'<div class="doc">{body}</div>' + (f'<ol class="rels">{rels}</ol>' if rels else "")
+    date = f'<p class="date">date: {html.escape(doc.meta["date"])}</p>' if doc.meta.get("date") else ""
+    return date + f'<div class="doc">{body}</div>' + (f'<ol class="rels">{rels}</ol>' if rels else "")
 
 
 _FOCUS_OPEN, _FOCUS_CLOSE = '<span class="focus" id="focus">', "</span>"
@@ -162,6 +196,7 @@ def _plain(text: str, start: int, end: int, cuts: dict[int, str]) -> str:
 _STYLE = """body{font-family:system-ui,sans-serif;line-height:2.2;max-width:60em;margin:2em auto;padding:0 1em}
 mark.ent{padding:.2em .35em;border-radius:.35em;margin:0 .1em}
 mark.ent .lab{font-size:.6em;font-weight:bold;margin-left:.4em;text-transform:uppercase;vertical-align:middle}
+mark.ent .norm{font-size:.6em;margin-left:.4em;color:#444}
 sup.ref{font-size:.6em;margin-left:.2em}ol.rels{line-height:1.6}h2{font-size:1em;color:#555}"""
 
 

@@ -43,6 +43,7 @@ _SLOGAN = re.compile(
     re.IGNORECASE,
 )
 _DATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+DATE_PATTERN = _DATE  # day/month/year as page headers write it; model.normalise.dates reads page dates with it
 _DATE_HEADER = re.compile(
     rf"^(?:(?:thứ\s+\w+|chủ\s+nhật)\s*[,|]?\s*(?:ngày\s*)?{_DATE}.*"
     rf"|(?:đăng\s+lúc|đăng\s+ngày|ngày\s+đăng|cập\s+nhật(?:\s+lúc)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản"

@@ -23,6 +23,7 @@ from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_extractor, rule_word_tags
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import POLICIES, Candidate, merge
+from canbo.model.normalise import normalise_document
 from canbo.model.schema import Document, Entity, Relation
 from canbo.model.text import Span, iter_sentences, segment_at_spans, segment_words
 
@@ -75,7 +76,8 @@ class Pipeline:
         Work goes in groups of at most ``GROUP_SENTENCES`` sentences, so memory stays bounded
         whatever the size of a text. ``split=False`` treats each text as one sentence (no
         boilerplate filter), as for gold sentences. Words that cannot be placed on the input
-        are skipped and counted in one warning per text.
+        are skipped and counted in one warning per text. Pages (``split=True``) are normalised
+        (``model.normalise``): a page date and each entity's ``norm``.
         """
         if isinstance(texts, str):
             raise TypeError("predict_batch takes a list of texts; use predict(text) for one")
@@ -102,6 +104,9 @@ class Pipeline:
         for k, n in enumerate(skipped):
             if n:
                 warnings.warn(f"text {k + 1}: {n} word(s) could not be placed on the input and were skipped", stacklevel=2)
+        if split:  # pages (not gold sentences) get their normalised fields: the one place this is done
+            for d in docs:
+                normalise_document(d)
         return docs
 
     def link_entities(self, docs: Sequence[Document], batch_size: int = 32) -> list[Document]:

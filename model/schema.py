@@ -24,6 +24,7 @@ class Entity:
     score: float | None = None
     id: str | None = None
     source: str | None = None  # which component decided the span: "rules", "model" or "both"
+    norm: dict[str, Any] | None = None  # normalised reading (model.normalise): as_of, office, place, figure
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
@@ -31,6 +32,8 @@ class Entity:
             out["score"] = round(float(self.score), 4)
         if self.source is not None:
             out["source"] = self.source
+        if self.norm is not None:
+            out["norm"] = self.norm
         return out
 
 
@@ -53,7 +56,8 @@ class Document:
     """A text with its entities and relations.
 
     ``meta`` holds provenance for gold sentences: ``doc`` (the raw article
-    name) and ``start``/``end`` (where ``text`` sits in that article).
+    name) and ``start``/``end`` (where ``text`` sits in that article); for a
+    normalised page, ``date`` (its publication date, ISO, or None).
     """
 
     text: str
@@ -67,6 +71,8 @@ class Document:
         out: dict[str, Any] = {}
         if self.id is not None:
             out["id"] = self.id
+        if "date" in self.meta:
+            out["date"] = self.meta["date"]
         out["text"] = self.text
         out["entities"] = [e.to_dict() for e in self.entities]
         out["relations"] = [r.to_dict() for r in self.relations]
@@ -78,7 +84,7 @@ class Document:
     def to_gold_dict(self) -> dict[str, Any]:
         """Gold-file format: entities get ids ``T1..``, relations refer to them."""
         ids = [e.id or f"T{i + 1}" for i, e in enumerate(self.entities)]
-        meta = {k: v for k, v in self.meta.items() if k != "source"}  # "source" is where it was read from
+        meta = {k: v for k, v in self.meta.items() if k not in ("source", "date")}  # where it was read from; page date
         out: dict[str, Any] = {"id": self.id, **meta, "text": self.text}
         out["entities"] = [
             {"id": ids[i], "start": e.start, "end": e.end, "label": e.label, "text": e.text}
@@ -114,14 +120,17 @@ def document_from_gold_dict(obj: dict[str, Any]) -> Document:
 
 
 def document_from_dict(obj: dict[str, Any]) -> Document:
-    """The Document of a prediction dict (``Document.to_dict``: relations by entity index); keys it
-    does not know are left out."""
+    """The Document of a prediction dict (``Document.to_dict``: relations by entity index, the page's
+    ``date`` if it has one); keys it does not know are left out."""
     entities = [
-        Entity(e["start"], e["end"], e["label"], e["text"], score=e.get("score"), source=e.get("source"))
+        Entity(
+            e["start"], e["end"], e["label"], e["text"], score=e.get("score"), source=e.get("source"), norm=e.get("norm")
+        )
         for e in obj.get("entities", [])
     ]
     relations = [Relation(r["head"], r["tail"], r["label"], score=r.get("score")) for r in obj.get("relations", [])]
-    return Document(text=obj["text"], entities=entities, relations=relations, id=obj.get("id"))
+    meta = {"date": obj["date"]} if "date" in obj else {}
+    return Document(text=obj["text"], entities=entities, relations=relations, id=obj.get("id"), meta=meta)
 
 
 def read_jsonl(path: str | Path) -> list[Document]:

@@ -2,8 +2,7 @@
 
 The model is loaded once by the caller; one worker thread predicts (``batcher.Batcher``: requests
 that arrive together share a ``predict_batch``), so the event loop keeps answering ``/health`` and
-the page while a long text is read. The directory is opened per request, in the thread that uses
-it (sqlite connections belong to one thread).
+the page while a long text is read. The directory (thread-safe) is opened once and shared.
 """
 
 from __future__ import annotations
@@ -56,10 +55,15 @@ def _version() -> str:
 
 
 class Service:
-    """What the routes share: the model (behind its batcher) and the directory path."""
+    """What the routes share: the model (behind its batcher) and the directory, if there is one."""
 
-    def __init__(self, pipeline, db: str | None, model_name: str, max_body: int):
-        self.pipeline, self.db, self.model_name, self.max_body = pipeline, db, model_name, max_body
+    def __init__(self, pipeline, directory, model_name: str, max_body: int):
+        self.pipeline, self.directory, self.model_name, self.max_body = (
+            pipeline,
+            directory,
+            model_name,
+            max_body,
+        )
         self.batcher = Batcher(pipeline)
 
     async def predict(self, text: str) -> Document:
@@ -76,32 +80,32 @@ class Service:
             chunks.append(chunk)
         return body_text(b"".join(chunks), request.headers.get("content-type"))
 
-    def directory(self, ask):
-        """``ask(directory)`` on a Directory opened for this call; 503 when the server has none."""
-        if self.db is None:
+    def ask(self):
+        """The directory; 503 when the server was started without one."""
+        if self.directory is None:
             raise HTTPException(
                 503, "this server has no directory (start canbo serve with --db directory.sqlite)"
             )
-        from canbo.model.directory import Directory
+        return self.directory
 
-        d = Directory(self.db)
-        try:
-            return ask(d)
-        finally:
-            d.close()
+    def close(self) -> None:
+        self.batcher.close()
+        if self.directory is not None:
+            self.directory.close()
 
 
 def create_app(
-    pipeline, db: str | None = None, model_name: str = "default", max_body: int = MAX_BODY_BYTES
+    pipeline, directory=None, model_name: str = "default", max_body: int = MAX_BODY_BYTES
 ) -> FastAPI:
-    """The app over a loaded ``pipeline`` and, when ``db`` is given, the directory in that file."""
+    """The app over a loaded ``pipeline`` and an open ``canbo.model.directory.Directory`` (or None),
+    which the app closes when it shuts down."""
     pipeline.predict(WARM_UP)  # the first prediction loads the word segmenter: not on a user's time
-    service = Service(pipeline, db, model_name, max_body)
+    service = Service(pipeline, directory, model_name, max_body)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
-        service.batcher.close()
+        service.close()
 
     app = FastAPIOffline(  # /docs from files in the package, not a CDN
         title="canbo",
@@ -120,7 +124,7 @@ def create_app(
             "status": "ok",
             "version": _version(),
             "model": service.model_name,
-            "directory": service.db,
+            "directory": None if service.directory is None else str(service.directory.path),
             "max_body_bytes": service.max_body,
         }
 
@@ -170,10 +174,8 @@ def create_app(
         person: str | None = Query(None, description="a name or part of one"),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
-        return service.directory(
-            lambda d: d.officials(
-                office=office or None, locality=locality or None, person=person or None, limit=limit
-            )
+        return service.ask().officials(
+            office=office or None, locality=locality or None, person=person or None, limit=limit
         )
 
     @app.get(
@@ -181,7 +183,7 @@ def create_app(
         summary="A person's offices over time, with the evidence for merging mentions",
     )
     def person(person_id: int) -> dict[str, Any]:
-        found = service.directory(lambda d: d.person(person_id))
+        found = service.ask().person(person_id)
         if found is None:
             raise HTTPException(404, f"no person {person_id} in the directory")
         return found
@@ -205,7 +207,7 @@ def create_app(
 
 
 def _document(service: Service, document_id: int) -> dict[str, Any]:
-    found = service.directory(lambda d: d.document(document_id))
+    found = service.ask().document(document_id)
     if found is None:
         raise HTTPException(404, f"no document {document_id} in the directory")
     return found
@@ -225,11 +227,10 @@ def document_html(found: dict[str, Any], focus: tuple[int, int] | None) -> str:
 
     doc = document_from_dict(found)
     title = html.escape(str(found.get("source") or f"document {found.get('id')}"))
-    date = f" · {html.escape(str(found['date']))}" if found.get("date") else ""
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
         f'<title>{title} · canbo</title><link rel="stylesheet" href="/static/app.css"></head><body class="page">'
-        f'<p><a href="/">← canbo</a></p><h1>{title}</h1><p class="meta">{legend_html()}{date}</p>'
+        f'<p><a href="/">← canbo</a></p><h1>{title}</h1><p class="meta">{legend_html()}</p>'
         f"{highlight(doc, focus)}"
         '<script>document.getElementById("focus")?.scrollIntoView({block:"center"})</script></body></html>\n'
     )

@@ -43,17 +43,23 @@ def _serve(args) -> int:
     from canbo.model.serve.body import MAX_BODY_BYTES
     from canbo.model.serve.server import bind, serve_forever, url_of
 
+    directory = None
     if args.db is not None:
         from canbo.model.directory import Directory
 
-        Directory(
+        directory = Directory(
             args.db
-        ).close()  # a missing or foreign file: DirectoryError, one sentence, before the model loads
-    sock = bind(args.host, args.port)  # a busy port: one sentence, before the model loads
-    pipeline = load(args.model)
-    app = create_app(
-        pipeline, db=args.db, model_name=args.model or "default", max_body=args.max_bytes or MAX_BODY_BYTES
-    )
+        )  # a missing or foreign file: DirectoryError, one sentence, before any work
+    sock = None
+    try:
+        sock = bind(args.host, args.port)  # a busy port: one sentence, before the model loads
+        pipeline = load(args.model)
+    except BaseException:
+        for opened in (directory, sock):
+            if opened is not None:
+                opened.close()
+        raise
+    app = create_app(pipeline, directory, args.model or "default", max_body=args.max_bytes or MAX_BODY_BYTES)
     print(
         f"canbo: serving on {url_of(sock)}/ (API docs at {url_of(sock)}/docs); Ctrl+C stops", file=sys.stderr
     )
