@@ -57,18 +57,10 @@ def test_a_text_file_body_is_read_like_a_file(client):
 
 
 def test_empty_and_blank_texts_give_empty_documents(client):
-    assert client.post("/api/predict", json={"text": ""}).json() == {
-        "text": "",
-        "entities": [],
-        "relations": [],
-    }
-    empty_file = client.post("/api/predict", content=b"", headers={"content-type": "text/plain"})
-    assert empty_file.json() == {"text": "", "entities": [], "relations": []}
-    assert client.post("/api/predict", json={"text": " \n\t"}).json() == {
-        "text": " \n\t",
-        "entities": [],
-        "relations": [],
-    }
+    empty = {"date": None, "text": "", "entities": [], "relations": []}
+    assert client.post("/api/predict", json={"text": ""}).json() == empty
+    assert client.post("/api/predict", content=b"", headers={"content-type": "text/plain"}).json() == empty
+    assert client.post("/api/predict", json={"text": " \n\t"}).json() == {**empty, "text": " \n\t"}
 
 
 def test_offsets_are_into_the_text_as_sent_even_in_nfd(client):

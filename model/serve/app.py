@@ -22,7 +22,7 @@ from fastapi_offline import FastAPIOffline
 
 from canbo.model.formats import COLORS, highlight
 from canbo.model.officials import officials
-from canbo.model.schema import Document
+from canbo.model.schema import Document, document_from_dict
 from canbo.model.serve.batcher import Batcher
 from canbo.model.serve.body import MAX_BODY_BYTES, body_text, check_length, too_large
 from canbo.model.serve.errors import add_handlers
@@ -223,14 +223,21 @@ def legend_html() -> str:
 
 def document_html(found: dict[str, Any], focus: tuple[int, int] | None) -> str:
     """A directory page on its own: the source, the date, the text highlighted, the sentence in ``focus`` marked."""
-    from canbo.model.schema import document_from_dict
-
     doc = document_from_dict(found)
     title = html.escape(str(found.get("source") or f"document {found.get('id')}"))
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
         f'<title>{title} · canbo</title><link rel="stylesheet" href="/static/app.css"></head><body class="page">'
-        f'<p><a href="/">← canbo</a></p><h1>{title}</h1><p class="meta">{legend_html()}</p>'
+        f'<p><a href="/">← canbo</a></p><h1>{title}</h1>{_original_link(found.get("source"))}'
+        f'<p class="meta">{legend_html()}</p>'
         f"{highlight(doc, focus)}"
         '<script>document.getElementById("focus")?.scrollIntoView({block:"center"})</script></body></html>\n'
     )
+
+
+def _original_link(source: Any) -> str:
+    """A link to the page on the web when its source is a web address (nothing is loaded from it)."""
+    if not isinstance(source, str) or not source.startswith(("http://", "https://")):
+        return ""
+    url = html.escape(source, quote=True)
+    return f'<p class="meta">original: <a href="{url}" rel="noreferrer noopener">{url}</a></p>'
