@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import statistics
 import sys
 import time
@@ -80,6 +81,7 @@ def one_request(url: str, text: str, timeout: float) -> tuple[float, str | None]
 
 def run(url: str, requests: int, concurrency: int, timeout: float = 60.0) -> dict:
     texts = paragraphs()
+    load_before = os.getloadavg()[0]
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(lambda k: one_request(url, texts[k % len(texts)], timeout), range(requests)))
@@ -92,6 +94,7 @@ def run(url: str, requests: int, concurrency: int, timeout: float = 60.0) -> dic
         "errors": len(errors),
         "error_kinds": sorted(set(errors)),
         "seconds": wall,
+        "load_average": load_before,
         "per_second": requests / wall,
         "mean_chars": statistics.mean(len(t) for t in texts),
         **{f"p{q}_ms": 1000 * percentile(latencies, q) for q in (50, 95, 99)},
@@ -104,7 +107,8 @@ def report(r: dict) -> str:
         f"{r['requests']} requests, {r['concurrency']} concurrent, paragraphs of {r['mean_chars']:.0f} characters "
         f"on average: {r['seconds']:.1f} s, {r['per_second']:.1f} requests/s\n"
         f"latency p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, max {r['max_ms']:.0f} ms\n"
-        f"errors: {r['errors']}" + (f" ({', '.join(r['error_kinds'])})" if r["errors"] else "")
+        f"errors: {r['errors']}" + (f" ({', '.join(r['error_kinds'])})" if r["errors"] else "") + "\n"
+        f"machine: {os.cpu_count()} cores, load average {r['load_average']:.1f} at the start (other work shares them)"
     )
 
 
