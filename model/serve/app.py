@@ -11,15 +11,16 @@ import asyncio
 import contextlib
 import html
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
+from canbo.model.cli import _version
 from canbo.model.formats import COLORS, highlight
 from canbo.model.officials import officials
 from canbo.model.schema import Document, document_from_dict
@@ -45,13 +46,6 @@ TEXT_BODY = {  # the two bodies /api/predict and /api/view take, for the OpenAPI
         },
     },
 }
-
-
-def _version() -> str:
-    try:
-        return version("canbo")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 class Service:
@@ -117,6 +111,7 @@ def create_app(
     app.state.service = service
     add_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!--legend-->", legend_html())
 
     @app.get("/health", summary="Liveness, the model and the directory in use")
     def health() -> dict[str, Any]:
@@ -156,16 +151,7 @@ def create_app(
         began = time.perf_counter()
         doc = await service.predict(text)
         seconds = time.perf_counter() - began
-        return JSONResponse(
-            {
-                "html": highlight(doc),
-                "officials": officials(doc),
-                "entities": len(doc.entities),
-                "relations": len(doc.relations),
-                "characters": len(doc.text),
-                "seconds": round(seconds, 3),
-            }
-        )
+        return JSONResponse(await run_in_threadpool(view_of, doc, seconds))  # a 1 MB page: off the event loop
 
     @app.get("/api/officials", summary="Search the directory by office, locality and person")
     def search(
@@ -200,8 +186,7 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        page = (STATIC / "index.html").read_text(encoding="utf-8")
-        return HTMLResponse(page.replace("<!--legend-->", legend_html()))
+        return HTMLResponse(page)
 
     return app
 
@@ -211,6 +196,18 @@ def _document(service: Service, document_id: int) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, f"no document {document_id} in the directory")
     return found
+
+
+def view_of(doc: Document, seconds: float) -> dict[str, Any]:
+    """The answer of /api/view for a predicted document."""
+    return {
+        "html": highlight(doc),
+        "officials": officials(doc),
+        "entities": len(doc.entities),
+        "relations": len(doc.relations),
+        "characters": len(doc.text),
+        "seconds": round(seconds, 3),
+    }
 
 
 def legend_html() -> str:
