@@ -75,7 +75,9 @@ def register(sub) -> None:
 
 
 def _index(args) -> int:
-    from canbo.model.directory.store import index_pages, iter_pages, model_version
+    from canbo.model.directory.store import connect, index_pages, iter_pages, model_version
+
+    connect(args.db, create=True).close()  # a bad --db fails before the model is loaded
     from canbo.model.pipeline import load
 
     pipe = load(args.model)

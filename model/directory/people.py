@@ -34,7 +34,7 @@ def assign(
     """Give a new page person its person (joining, and so merging, every person it matches on a key,
     with the evidence recorded), store its keys; returns the person id."""
     matches: dict[int, tuple[int, str, str]] = {}
-    for kind, key in sorted(keys):
+    for kind, key in sorted(keys, key=_office_first):
         for other, person in conn.execute(
             "SELECT pk.page_person_id, pp.person_id FROM person_keys pk JOIN page_people pp ON pp.id = pk.page_person_id"
             " WHERE pk.name_key = ? AND pk.kind = ? AND pk.key = ? ORDER BY pk.page_person_id",
@@ -61,6 +61,11 @@ def assign(
         [(page_person_id, name_key, kind, key) for kind, key in keys],
     )
     return person_id
+
+
+def _office_first(kind_key: tuple[str, str]) -> tuple[bool, str, str]:
+    """Evidence order: a shared office says more than a shared locality."""
+    return (kind_key[0] != "office", kind_key[0], kind_key[1])
 
 
 def _absorb(conn: sqlite3.Connection, into: int, other: int) -> None:
@@ -95,7 +100,7 @@ def recluster(conn: sqlite3.Connection, person_id: int) -> None:
         return x
 
     edges = []
-    for (kind, key), pps in sorted(keys.items()):
+    for (kind, key), pps in sorted(keys.items(), key=lambda kv: _office_first(kv[0])):
         for other in pps[1:]:
             a, b = find(pps[0]), find(other)
             if a != b:

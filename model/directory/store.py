@@ -27,6 +27,13 @@ APP = "canbo-directory"
 PAGES_PER_BATCH = 16
 
 
+@dataclass
+class Page(Input):
+    """An input page with the date its JSONL record gives (None: read from its header lines)."""
+
+    date: str | None = None
+
+
 class DirectoryError(ValueError):
     """The directory database cannot be used; the message is one sentence naming the file."""
 
@@ -56,6 +63,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     path = Path(path)
     if not create and not path.is_file():
         raise DirectoryError(f"{path} does not exist (build it with: canbo index PAGES --db {path})")
+    if create and not path.parent.is_dir():
+        raise DirectoryError(f"cannot create {path}: the folder {path.parent} does not exist")
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -141,9 +150,20 @@ def _jsonl_pages(path: Path) -> Iterator[Input]:
         ):
             yield Input(where, error=f'{where}: a record needs "url" and "text" strings')
             continue
-        item = Input(obj["url"], text=obj["text"])
-        item.note = obj.get("date") if isinstance(obj.get("date"), str) else None  # carried to the page date
-        yield item
+        date = obj.get("date")
+        if date is not None and not (isinstance(date, str) and _is_iso_date(date)):
+            yield Input(where, error=f'{where}: "date" must be a date written YYYY-MM-DD, not {date!r}')
+            continue
+        yield Page(obj["url"], text=obj["text"], date=date)
+
+
+def _is_iso_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        return len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def index_pages(
@@ -211,16 +231,24 @@ def _index_batch(
     docs = _predict(pipeline, [it for it, _, _ in items], batch_size, summary)
     conn.execute("BEGIN IMMEDIATE")
     try:
+        new = reindexed = 0
         for (item, digest, old_id), doc in zip(items, docs):
             if doc is None:
                 continue
-            if old_id is not None:
-                remove_document(conn, old_id)
-                summary.reindexed += 1
-            else:
-                summary.new += 1
-            write_document(conn, item.source, digest, version, doc)
+            conn.execute("SAVEPOINT page")  # a page that cannot be stored fails alone
+            try:
+                if old_id is not None:
+                    remove_document(conn, old_id)
+                write_document(conn, item.source, digest, version, doc)
+            except Exception as exc:  # noqa: BLE001 - one failing page never loses the others
+                conn.execute("ROLLBACK TO page")
+                conn.execute("RELEASE page")
+                summary.failed.append(f"{item.source}: could not be stored ({exc})")
+                continue
+            conn.execute("RELEASE page")
+            new, reindexed = new + (old_id is None), reindexed + (old_id is not None)
         conn.execute("COMMIT")
+        summary.new, summary.reindexed = summary.new + new, summary.reindexed + reindexed
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -234,8 +262,8 @@ def _predict(pipeline, items: list[Input], batch_size: int, summary: Summary) ->
         from canbo.model.normalise import normalise_document
 
         for d, it in zip(docs, its):
-            if it.note:  # a JSONL record's own date wins over the page's header lines
-                d.meta["date"] = it.note
+            if getattr(it, "date", None):  # a JSONL record's own date wins over the page's header lines
+                d.meta["date"] = it.date
                 normalise_document(d)
         return docs
 

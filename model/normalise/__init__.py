@@ -10,6 +10,7 @@ METRIC. The parts are pure functions in ``keys``, ``offices``, ``places``, ``fig
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -57,10 +58,12 @@ class Mention:
 
 def typed_places(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
     """Names written after a type word or committee in ``text[start:end]``, each the longest run of
-    at most four capitalised words that names a unit in the gazetteer."""
-    end = len(text) if end is None else end
+    at most four capitalised words that names a unit in the gazetteer (``start`` is into the NFC
+    form of that piece)."""
+    text = unicodedata.normalize("NFC", text[start : len(text) if end is None else end])  # NFD pages too
+    end = len(text)
     out = []
-    for m in _TYPED.finditer(text, start, end):
+    for m in _TYPED.finditer(text):
         word = " ".join(m.group(1).lower().split())
         committee = word.endswith(("ủy", "uỷ"))
         level = _COMMITTEE_LEVEL[word.split()[0]] if committee else _TYPE_LEVEL.get(word)
@@ -145,7 +148,7 @@ def _refine(office, place: Place) -> None:
 
 def _level_before(text: str, start: int) -> str | None:
     """The level named by the type word just before a LOCATION ("xã Đồng Hướng"), if any."""
-    before = " ".join(text[max(0, start - 12) : start].lower().split()[-2:])
+    before = " ".join(unicodedata.normalize("NFC", text[max(0, start - 16) : start]).lower().split()[-2:])
     for word in ("thị xã", "thị trấn", "huyện", "quận", "tỉnh", "xã", "phường"):
         if before.endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalpha()):
             return _TYPE_LEVEL[word]

@@ -13,6 +13,7 @@ Dates quoted without a time word ("thành lập Đảng 3/2/1930 - 3/2/2024") ar
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from canbo.model.furniture import DATE_PATTERN, page_lines
@@ -85,6 +86,7 @@ def event_date(sentence: str, page: str | None) -> str | None:
     """The date a sentence gives for what it reports: a full date after a time word, else a day and
     month after a time word in the page date's year (the year before when that day is after the page date); None when
     it gives none, or gives only a day and month on a page without a date."""
+    sentence = unicodedata.normalize("NFC", sentence)
     full = parse_full_date(sentence, cued=True)
     if full:
         return full

@@ -125,9 +125,14 @@ def _index() -> dict[str, list[Unit]]:
     return dict(idx)
 
 
+_ALIASES = {"hcm": "hồ chí minh", "tphcm": "hồ chí minh", "tp.hcm": "hồ chí minh", "sài gòn": "hồ chí minh"}
+
+
 def units_named(name: str) -> list[Unit]:
-    """Every unit whose name without its type word folds to ``name``'s (type word ignored)."""
-    return list(_index().get(fold(strip_type(name)[1]), ()))
+    """Every unit whose name without its type word folds to ``name``'s (type word ignored);
+    "HCM", "TPHCM" and "Sài Gòn" name Thành phố Hồ Chí Minh."""
+    key = fold(strip_type(name)[1])
+    return list(_index().get(_ALIASES.get(key, key), ()))
 
 
 def resolve(
