@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_officials(sub)
     _add_data(sub)
     __import__("canbo.model.directory.cli", fromlist=["register"]).register(sub)
+    __import__("canbo.model.serve.cli", fromlist=["register"]).register(sub)
     for ep in sorted(entry_points(group="canbo.commands"), key=lambda e: e.name):
         ep.load()(sub)
     return parser

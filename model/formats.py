@@ -132,22 +132,27 @@ def table(doc: Document, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def highlight(doc: Document) -> str:
-    """The text as HTML with entities marked; relation ends are numbered and listed below."""
+def highlight(doc: Document, focus: tuple[int, int] | None = None) -> str:
+    """The text as HTML with entities marked; relation ends are numbered and listed below.
+
+    ``focus`` (start, end) wraps that stretch of text, widened to whole entities, in
+    ``<span class="focus" id="focus">``: a sentence to show and scroll to. Built in one pass.
+    """
     linked = {i for r in doc.relations for i in (r.head, r.tail)}
+    cuts = _focus_cuts(doc, focus)
     parts, pos = [], 0
     for i, e in enumerate(doc.entities):
-        parts.append(html.escape(doc.text[pos : e.start]))
+        parts.append(_plain(doc.text, pos, e.start, cuts))
         tag = f'<sup class="ref">{i}</sup>' if i in linked else ""
         summary = norm_summary(e.norm)
         title = f' title="{html.escape(summary)}"' if summary else ""
         note = f'<span class="norm">{html.escape(summary)}</span>' if summary else ""
         parts.append(
-            f'<mark class="ent" data-ent="{i}"{title} style="background:{COLORS.get(e.label, "#ddd")}">'
+            f'<mark class="ent" data-ent="{i}" data-label="{e.label}"{title} style="background:{COLORS.get(e.label, "#ddd")}">'
             f'{html.escape(e.text)}<span class="lab">{e.label}</span>{note}{tag}</mark>'
         )
         pos = e.end
-    parts.append(html.escape(doc.text[pos:]))
+    parts.append(_plain(doc.text, pos, len(doc.text), cuts))
     body = "".join(parts).replace("\n", "<br>\n")
     rels = "".join(
         f'<li><span class="arrow" data-head="{r.head}" data-tail="{r.tail}">{html.escape(doc.entities[r.head].text)}'
@@ -157,6 +162,35 @@ def highlight(doc: Document) -> str:
     )
     date = f'<p class="date">date: {html.escape(doc.meta["date"])}</p>' if doc.meta.get("date") else ""
     return date + f'<div class="doc">{body}</div>' + (f'<ol class="rels">{rels}</ol>' if rels else "")
+
+
+_FOCUS_OPEN, _FOCUS_CLOSE = '<span class="focus" id="focus">', "</span>"
+
+
+def _focus_cuts(doc: Document, focus: tuple[int, int] | None) -> dict[int, str]:
+    """Where the focus tags go: its ends clamped to the text and moved out of any entity they cut."""
+    if focus is None:
+        return {}
+    start, end = max(0, focus[0]), min(len(doc.text), focus[1])
+    for e in doc.entities:
+        if e.start < start < e.end:
+            start = e.start
+        if e.start < end < e.end:
+            end = e.end
+    return {start: _FOCUS_OPEN, end: _FOCUS_CLOSE} if start < end else {}
+
+
+def _plain(text: str, start: int, end: int, cuts: dict[int, str]) -> str:
+    """Escaped ``text[start:end]`` with the focus tags at their offsets (an entity's edges count as inside)."""
+    inside = sorted(k for k in cuts if start <= k <= end)
+    if not inside:
+        return html.escape(text[start:end])
+    out, pos = [], start
+    for k in inside:
+        out += [html.escape(text[pos:k]), cuts[k]]
+        pos = k
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
 
 
 _STYLE = """body{font-family:system-ui,sans-serif;line-height:2.2;max-width:60em;margin:2em auto;padding:0 1em}

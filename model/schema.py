@@ -119,6 +119,20 @@ def document_from_gold_dict(obj: dict[str, Any]) -> Document:
     return Document(text=text, entities=entities, relations=relations, id=obj.get("id"), meta=meta)
 
 
+def document_from_dict(obj: dict[str, Any]) -> Document:
+    """The Document of a prediction dict (``Document.to_dict``: relations by entity index, the page's
+    ``date`` if it has one); keys it does not know are left out."""
+    entities = [
+        Entity(
+            e["start"], e["end"], e["label"], e["text"], score=e.get("score"), source=e.get("source"), norm=e.get("norm")
+        )
+        for e in obj.get("entities", [])
+    ]
+    relations = [Relation(r["head"], r["tail"], r["label"], score=r.get("score")) for r in obj.get("relations", [])]
+    meta = {"date": obj["date"]} if "date" in obj else {}
+    return Document(text=obj["text"], entities=entities, relations=relations, id=obj.get("id"), meta=meta)
+
+
 def read_jsonl(path: str | Path) -> list[Document]:
     """Load and validate a gold JSONL file; raise CorpusError on the first bad line."""
     from canbo.model.inputs import decode_bytes

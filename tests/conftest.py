@@ -34,3 +34,23 @@ def tiny_model_dir(tmp_path_factory, tiny_gold_path) -> Path:
         ),
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def default_pipeline():
+    """The shipped default model, loaded once for the tests that serve it."""
+    from canbo.model.pipeline import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def directory_file(tmp_path_factory, default_pipeline) -> Path:
+    """A directory built by ``canbo index``'s code from two hand-written pages
+    (``fixtures/directory_pages.jsonl``: the same Bí thư of Yên Lạc on 2024-03-05 and 2025-01-10)."""
+    from canbo.model.directory.store import index_pages, iter_pages
+
+    db = tmp_path_factory.mktemp("directory") / "directory.sqlite"
+    summary = index_pages(db, iter_pages([str(FIXTURES / "directory_pages.jsonl")]), default_pipeline, "test")
+    assert summary.new == 2 and not summary.failed
+    return db
