@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sqlite3
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     from canbo.model.pipeline import load
 
     torch.set_num_threads(args.threads)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         pages = generate(args.pages, Path(tmp))
         chars = sum(len(json.loads(line)["text"]) for line in pages.open(encoding="utf-8"))
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "failed": len(summary.failed),
         "rerun_skipped": again.skipped,
         "rerun_seconds": round(skip_seconds, 1),
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],  # other jobs on the machine
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     print(json.dumps(result, indent=2))

@@ -32,7 +32,8 @@ def test_every_format(tiny_model_dir, capsys, fmt):
     assert code == 0 and ("Lê Minh Khoa" in out or "Lê_Minh_Khoa" in out)
     if fmt == "json":
         doc = json.loads(out)
-        assert set(doc) == {"text", "entities", "relations"}
+        assert set(doc) == {"text", "date", "entities", "relations"}  # date: the page's (model.normalise)
+        assert all("as_of" in e["norm"] for e in doc["entities"])
     if fmt == "jsonl":
         assert json.loads(out.splitlines()[0])["source"] == "<text>"
     if fmt == "conll":
