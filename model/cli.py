@@ -33,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_predict(sub)
     _add_officials(sub)
     _add_data(sub)
-    __import__("canbo.model.directory.cli", fromlist=["register"]).register(sub)
-    __import__("canbo.model.serve.cli", fromlist=["register"]).register(sub)
+    from canbo.model.directory.cli import register as add_directory_commands
+    from canbo.model.serve.cli import register as add_serve_command
+
+    add_directory_commands(sub)
+    add_serve_command(sub)
     for ep in sorted(entry_points(group="canbo.commands"), key=lambda e: e.name):
         ep.load()(sub)
     return parser

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from canbo.model.formats import Layout, render_stream
+from canbo.model.normalise.keys import fold
 from canbo.model.schema import Document
 
 
 def name_key(name: str) -> str:
-    """Identity of a name across mentions: case-folded, single spaces, tone placement ignored."""
-    return " ".join(placement_free(w) for w in name.casefold().split())
-
-
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
-
-
-def placement_free(syllable: str) -> str:
-    """A syllable with its tone mark moved to the end: "ủy", "uỷ" (and NFD forms) give one key."""
-    chars = unicodedata.normalize("NFD", syllable)
-    tones = "".join(c for c in chars if c in _TONES)
-    return unicodedata.normalize("NFC", "".join(c for c in chars if c not in _TONES)) + tones
+    """Identity of a name across mentions: ``model.normalise.keys.fold`` (Unicode form, "Ð", case,
+    spacing and tone placement ignored), the same key as the directory's."""
+    return fold(name)
 
 
 def officials(doc: Document) -> list[dict[str, Any]]:
