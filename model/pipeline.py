@@ -52,6 +52,7 @@ class Pipeline:
                  merge_policy: str | None = None):
         self.model = model.eval()
         self.config = model.config
+        self.backend = getattr(model, "backend", "transformers")  # model.checkpoint's models say "torch"
         self.merge_policy = merge_policy or getattr(self.config, "merge_policy", "model")
         if self.merge_policy not in POLICIES:
             raise ValueError(f"unknown merge policy {self.merge_policy!r} (choose from {', '.join(POLICIES)})")
@@ -298,24 +299,34 @@ def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
     return out
 
 
+BACKENDS = ("auto", "torch", "transformers")
+
+
 def load(
     path: str | os.PathLike | None = None,
     segmenter: Callable[[str], list[str]] | None = None,
     merge_policy: str | None = None,
+    backend: str = "auto",
 ) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model.
-    ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``)."""
-    from transformers import AutoTokenizer
+    ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``).
 
-    from canbo.model.architecture import CanboModel
-
+    ``backend`` "torch" runs the checkpoint in plain torch (``model.checkpoint``: no transformers
+    modeling import, the fast cold start), "transformers" through ``CanboModel``; "auto" takes
+    plain torch when the checkpoint allows it (a RoBERTa encoder in model.safetensors)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(f"'{folder}' is not a canbo model folder (no config.json).")
+    model = None
     try:
-        with quiet_transformers():  # load reports and bars are for developers, not for predict's users
-            model = CanboModel.from_pretrained(folder)
-            tokenizer = AutoTokenizer.from_pretrained(folder)
+        if backend != "transformers":
+            model, tokenizer = _load_plain(folder, required=backend == "torch")
+        if model is None:
+            model, tokenizer = _load_transformers(folder)
+    except ModelUnavailableError:
+        raise
     except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
         hint = ""
         if not (folder / "tokenizer_config.json").is_file():
@@ -325,12 +336,33 @@ def load(
     return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy)
 
 
+def _load_plain(folder: Path, required: bool):
+    """(model, tokenizer) in plain torch, or (None, None) when the checkpoint needs transformers."""
+    from canbo.model.checkpoint import NotPlain, load_plain
+
+    try:
+        return load_plain(folder)
+    except NotPlain as exc:
+        if required:
+            raise ModelUnavailableError(f"'{folder}' cannot run on the plain-torch backend: {exc}") from exc
+        return None, None
+
+
+def _load_transformers(folder: Path):
+    from transformers import AutoTokenizer
+
+    from canbo.model.architecture import CanboModel
+
+    with quiet_transformers():  # load reports and bars are for developers, not for predict's users
+        return CanboModel.from_pretrained(folder), AutoTokenizer.from_pretrained(folder)
+
+
 def check_run_info(folder: Path, config) -> None:
     """Refuse a checkpoint whose label maps differ from the ones it was trained with; warn when the
     rules it reads have changed since training (both recorded in run_info.json)."""
     import json
 
-    from canbo.model.architecture import label_maps_checksum
+    from canbo.model.labels import label_maps_checksum
 
     info_file = folder / "run_info.json"
     if not info_file.is_file():

@@ -234,9 +234,41 @@ def _place_in_gap(tsks: list[str], gap: str) -> list[tuple[int, int] | None]:
 
 
 def _underthesea_words(sentence: str) -> list[str]:
+    return underthesea_segmenter()(sentence)
+
+
+@lru_cache(maxsize=1)
+def underthesea_segmenter() -> Callable[[str], list[str]]:
+    """underthesea's ``word_tokenize``, imported without running ``underthesea/__init__.py``.
+
+    That file imports every pipeline of the toolkit, its translator too, and with it transformers:
+    two seconds of a cold start for a function that needs a regex tokenizer and a CRF. While the
+    segmenter's modules load, ``underthesea`` is an empty package of the same folder; then it is
+    taken out of ``sys.modules``, so a later ``import underthesea`` runs the real one (sharing
+    these modules). Where that fails, or underthesea is already imported, the ordinary import."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "underthesea" not in sys.modules:
+        spec = importlib.util.find_spec("underthesea")
+        shell = types.ModuleType("underthesea")
+        shell.__path__ = list(spec.submodule_search_locations or []) if spec else []
+        sys.modules["underthesea"] = shell
+        try:
+            importlib.import_module("underthesea.pipeline.text_normalize")  # first, as the package's own order
+            importlib.import_module("underthesea.models.fast_crf_sequence_tagger")  # word_tokenize imports it late
+            return importlib.import_module("underthesea.pipeline.word_tokenize").word_tokenize
+        except Exception:  # noqa: BLE001 - another layout of the package: import it as its authors meant
+            for name in [m for m in sys.modules if m.startswith("underthesea.")]:
+                del sys.modules[name]
+        finally:
+            if sys.modules.get("underthesea") is shell:
+                del sys.modules["underthesea"]
     from underthesea import word_tokenize
 
-    return word_tokenize(sentence)
+    return word_tokenize
 
 
 def segment_words(
