@@ -21,7 +21,9 @@ _END = "</w>"
 class PhobertBPE:
     """``tokenize`` and ``convert_tokens_to_ids`` plus the special-token ids that ``WordEncoder`` reads."""
 
-    def __init__(self, vocab_file: str | Path, merges_file: str | Path, added_tokens: dict[str, int] | None = None):
+    def __init__(
+        self, vocab_file: str | Path, merges_file: str | Path, added_tokens: dict[str, int] | None = None
+    ):
         self.encoder: dict[str, int] = {tok: i for i, tok in enumerate(SPECIALS)}
         for line in Path(vocab_file).read_text(encoding="utf-8").splitlines():
             word = line.strip()

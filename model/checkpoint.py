@@ -82,14 +82,20 @@ def load_weights(model: nn.Module, weights: Path) -> None:
     own = model.state_dict()
     missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
     if missing or unexpected:
-        raise NotPlain(f"weights do not match the plain model (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        raise NotPlain(
+            f"weights do not match the plain model (missing {missing[:3]}, unexpected {unexpected[:3]})"
+        )
     model.load_state_dict(state, strict=True)
 
 
 def load_tokenizer(folder: Path):
     """PhoBERT's BPE in plain Python when the folder has its files, else transformers' AutoTokenizer."""
     settings = folder / "tokenizer_config.json"
-    kind = json.loads(settings.read_text(encoding="utf-8")).get("tokenizer_class") if settings.is_file() else None
+    kind = (
+        json.loads(settings.read_text(encoding="utf-8")).get("tokenizer_class")
+        if settings.is_file()
+        else None
+    )
     if kind == "PhobertTokenizer" and (folder / "vocab.txt").is_file() and (folder / "bpe.codes").is_file():
         from canbo.model.bpe import PhobertBPE
 

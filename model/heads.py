@@ -63,7 +63,9 @@ class CanboHeads:
         first, last = _gather(words, start), _gather(words, end)
         mean = (_gather(cums, end + 1) - _gather(cums, start)) / width.unsqueeze(-1)
         wbucket = width.clamp(max=self.config.width_buckets) - 1
-        span_vec = torch.tanh(self.span_proj(torch.cat([first, last, mean, self.width_embedding(wbucket)], -1)))
+        span_vec = torch.tanh(
+            self.span_proj(torch.cat([first, last, mean, self.width_embedding(wbucket)], -1))
+        )
 
         pairs = pairs.clamp(min=0)
         hs, ts = pairs[..., 0], pairs[..., 1]

@@ -44,9 +44,13 @@ class _Settings:
         self.layer_norm_eps = cfg.get("layer_norm_eps", 1e-12)
         self.pad_token_id = cfg.get("pad_token_id", 1)
         if self.hidden_size % self.num_attention_heads:
-            raise ValueError(f"hidden size {self.hidden_size} is not a multiple of {self.num_attention_heads} heads")
+            raise ValueError(
+                f"hidden size {self.hidden_size} is not a multiple of {self.num_attention_heads} heads"
+            )
         if self.hidden_act not in _ACTIVATIONS:
-            raise ValueError(f"activation {self.hidden_act!r} is not supported (known: {', '.join(_ACTIVATIONS)})")
+            raise ValueError(
+                f"activation {self.hidden_act!r} is not supported (known: {', '.join(_ACTIVATIONS)})"
+            )
         if cfg.get("position_embedding_type", "absolute") != "absolute":
             raise ValueError("only absolute position embeddings are supported")
 
@@ -56,7 +60,9 @@ class Embeddings(nn.Module):
         super().__init__()
         self.padding_idx = c.pad_token_id
         self.word_embeddings = nn.Embedding(c.vocab_size, c.hidden_size, padding_idx=c.pad_token_id)
-        self.position_embeddings = nn.Embedding(c.max_position_embeddings, c.hidden_size, padding_idx=c.pad_token_id)
+        self.position_embeddings = nn.Embedding(
+            c.max_position_embeddings, c.hidden_size, padding_idx=c.pad_token_id
+        )
         self.token_type_embeddings = nn.Embedding(c.type_vocab_size, c.hidden_size)
         self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
 
