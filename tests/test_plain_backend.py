@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _gold() -> list[dict]:
-    return [json.loads(line) for f in sorted((ROOT / "data" / "annotated").glob("*.jsonl")) for line in f.open()]
+    return [
+        json.loads(line) for f in sorted((ROOT / "data" / "annotated").glob("*.jsonl")) for line in f.open()
+    ]
 
 
 def _pages() -> list[str]:
@@ -114,7 +116,9 @@ def test_predict_and_help_do_not_import_transformers_models():
         "heavy = ('transformers', 'underthesea.pipeline.translate', 'torch._dynamo')\n"
         "print(len(doc.entities), sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert int(out[0]) >= 2 and out[1:] == ["[]"]
     helper = (
         "import sys\nfrom canbo.model.cli import main\n"
