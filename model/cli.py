@@ -25,9 +25,16 @@ def _version() -> str:
         return "0+unknown"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked for (reading package metadata costs every start)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(message=f"canbo {_version()}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="canbo", description="Officials, positions and figures from Vietnamese news.")
-    parser.add_argument("--version", action="version", version=f"canbo {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="Show canbo's version and exit.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     _add_predict(sub)
