@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from canbo.model.casing import is_shouted, recase
-from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
+from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode_batch
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_extractor, rule_word_tags
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
@@ -90,8 +90,8 @@ class Pipeline:
             bar = tqdm(total=sum(len(t) for t in texts), desc="predicting", unit="char", unit_scale=True)
         for group in self._groups(texts, split, skipped):
             self._encode(group, batch_size)
+            self._decode_tags(group)
             for s in group:
-                s.spans = self._decode_tags(s)
                 self._merge_rules(s)
             self._score_pairs(group)
             for s in group:
@@ -217,10 +217,12 @@ class Pipeline:
             s.vectors = torch.cat(parts_v)
             s.log_probs = torch.cat(parts_p).float().numpy()
 
-    def _decode_tags(self, s: _Sentence) -> list[WordSpan]:
-        best = viterbi_decode(s.log_probs, self.tags)
-        probs = np.exp(s.log_probs[np.arange(len(best)), best])
-        return tags_to_spans([self.tags[t] for t in best], probs)
+    def _decode_tags(self, sentences: list[_Sentence]) -> None:
+        """Fill ``spans`` of each sentence: the best valid tag sequence (one batched Viterbi for
+        all of them), each span scored by the mean probability of its words' tags."""
+        for s, best in zip(sentences, viterbi_decode_batch([s.log_probs for s in sentences], self.tags)):
+            probs = np.exp(s.log_probs[np.arange(len(best)), best])
+            s.spans = tags_to_spans([self.tags[t] for t in best], probs)
 
     @torch.inference_mode()
     def _score_pairs(self, sentences: list[_Sentence]) -> None:
