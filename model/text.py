@@ -126,22 +126,41 @@ def _skeleton_char(ch: str) -> str:
     return base[0].lower() if base and not unicodedata.combining(base[0]) else ""
 
 
+_SPACE = "  "  # what _SKELETONS holds for whitespace (no character's skeleton is two characters)
+_SKELETONS: dict[str, str] = {}  # character -> its skeleton letter, "" (a mark) or _SPACE: built as met
+
+
+def _skeleton_of(ch: str) -> str:
+    sk = _SKELETONS[ch] = _SPACE if ch.isspace() else _skeleton_char(ch)
+    return sk
+
+
 def skeleton(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Diacritic-free, lowercase, whitespace-free form of ``text`` with, for each
     of its characters, the (start, end) of the original characters it covers
     (combining marks after a base letter belong to that letter)."""
     chars: list[str] = []
     spans: list[tuple[int, int]] = []
+    table = _SKELETONS
     for i, ch in enumerate(text):
-        if ch.isspace():
+        sk = table.get(ch)
+        if sk is None:
+            sk = _skeleton_of(ch)
+        if sk == _SPACE:
             continue
-        sk = _skeleton_char(ch)
         if sk:
             chars.append(sk)
             spans.append((i, i + 1))
         elif spans and spans[-1][1] == i:  # a combining mark: extend the previous letter
             spans[-1] = (spans[-1][0], i + 1)
     return "".join(chars), spans
+
+
+def skeleton_text(text: str) -> str:
+    """``skeleton(text)[0]`` alone (no offsets): for the segmenter's words."""
+    table = _SKELETONS
+    out = [table.get(ch) or (_skeleton_of(ch) if ch not in table else "") for ch in text]
+    return "".join(sk for sk in out if sk != _SPACE)
 
 
 def align_tokens(text: str, tokens: Iterable[str], offset: int = 0) -> list[Span]:
@@ -164,7 +183,7 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
     Returns the spans and the skipped tokens; ``exact=True`` raises instead of skipping.
     """
     sk, spans = skeleton(text)
-    pairs = [(t, sk_t) for t in tokens if (sk_t := skeleton(t)[0])]  # each token's skeleton, once
+    pairs = [(t, sk_t) for t in tokens if (sk_t := skeleton_text(t))]  # each token's skeleton, once
     toks, tsks = [t for t, _ in pairs], [k for _, k in pairs]
     placed: list[tuple[int, int]] = []
     skipped: list[str] = []
