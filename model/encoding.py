@@ -38,6 +38,9 @@ class Window:
     own_end: int
     rule_tags: list[int] | None = None  # per word of the window, when the model uses rule features
 
+    def __reduce__(self):  # compact pickles for model.parallel's workers
+        return Window, (self.input_ids, self.word_starts, self.first_word, self.own_start, self.own_end, self.rule_tags)
+
 
 class WordEncoder:
     """Tokenizes words with a PhoBERT tokenizer, caching the pieces of each word."""

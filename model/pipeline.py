@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_extractor, rule_word_tags
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import POLICIES, Candidate, merge
+from canbo.model.parallel import CHUNK_CHARS, PreparePool, choose_workers, torch_threads
 from canbo.model.schema import Document, Entity, Relation
 from canbo.model.text import Span, iter_sentences, segment_at_spans, segment_words
 
@@ -49,7 +51,7 @@ class Pipeline:
     """A loaded model with its tokenizer and word segmenter."""
 
     def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
-                 merge_policy: str | None = None):
+                 merge_policy: str | None = None, workers: int | None = None):
         self.model = model.eval()
         self.config = model.config
         self.backend = getattr(model, "backend", "transformers")  # model.checkpoint's models say "torch"
@@ -60,6 +62,8 @@ class Pipeline:
         self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
+        self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
+        self._pool = None
 
     # ----------------------------------------------------------- public API
 
@@ -69,14 +73,21 @@ class Pipeline:
         return self.predict_batch([text])[0]
 
     def predict_batch(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False, split: bool = True
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: bool = False,
+        split: bool = True,
+        workers: int | None = None,
     ) -> list[Document]:
         """Documents for ``texts``; sentences of all texts are batched together, sorted by length.
 
         Work goes in groups of at most ``GROUP_SENTENCES`` sentences, so memory stays bounded
         whatever the size of a text. ``split=False`` treats each text as one sentence (no
         boilerplate filter), as for gold sentences. Words that cannot be placed on the input
-        are skipped and counted in one warning per text.
+        are skipped and counted in one warning per text. ``workers`` processes prepare the
+        sentences (``model.parallel``; 0: this process; None: the pipeline's setting, by default one
+        per core when the texts are long enough); the results are the same either way.
         """
         if isinstance(texts, str):
             raise TypeError("predict_batch takes a list of texts; use predict(text) for one")
@@ -88,7 +99,18 @@ class Pipeline:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=sum(len(t) for t in texts), desc="predicting", unit="char", unit_scale=True)
-        for group in self._groups(texts, split, skipped):
+        n = choose_workers(self.workers if workers is None else workers, sum(map(len, texts)))
+        with torch_threads(1 if n else None):
+            self._predict_groups(self._groups(texts, split, skipped, n), docs, batch_size, bar)
+        if bar is not None:
+            bar.close()
+        for k, n_lost in enumerate(skipped):
+            if n_lost:
+                warnings.warn(f"text {k + 1}: {n_lost} word(s) could not be placed on the input and were skipped", stacklevel=2)
+        return docs
+
+    def _predict_groups(self, groups, docs: list[Document], batch_size: int, bar) -> None:
+        for group in groups:
             self._encode(group, batch_size)
             self._decode_tags(group)
             for s in group:
@@ -98,12 +120,12 @@ class Pipeline:
                 self._add_sentence(docs[s.doc], s)
             if bar is not None:
                 bar.update(sum(s.words[-1].end - s.words[0].start for s in group))
-        if bar is not None:
-            bar.close()
-        for k, n in enumerate(skipped):
-            if n:
-                warnings.warn(f"text {k + 1}: {n} word(s) could not be placed on the input and were skipped", stacklevel=2)
-        return docs
+
+    def close(self) -> None:
+        """Stop the preparation workers, if any were started (they also stop with the process)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def link_entities(self, docs: Sequence[Document], batch_size: int = 32) -> list[Document]:
         """Copies of ``docs`` (one sentence each, entities given) with the model's relations between
@@ -131,25 +153,54 @@ class Pipeline:
                     out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=p))
         return out
 
-    def prepare(self, texts: Sequence[str], split: bool = True) -> list[_Sentence]:
+    def prepare(self, texts: Sequence[str], split: bool = True, workers: int = 0) -> list[_Sentence]:
         """Sentence split, word segmentation and subword windows (the CPU-side stages), all at once."""
-        return [s for group in self._groups(texts, split, [0] * len(texts)) for s in group]
+        return [s for group in self._groups(texts, split, [0] * len(texts), workers) for s in group]
 
-    def _groups(self, texts: Sequence[str], split: bool, skipped: list[int]) -> Iterator[list[_Sentence]]:
-        """Prepared sentences of ``texts`` in reading order, ``GROUP_SENTENCES`` at a time."""
+    def _groups(
+        self, texts: Sequence[str], split: bool, skipped: list[int], workers: int = 0
+    ) -> Iterator[list[_Sentence]]:
+        """Prepared sentences of ``texts`` in reading order, ``GROUP_SENTENCES`` at a time, prepared
+        here or by ``workers`` forked processes (``model.parallel``)."""
+        if workers:
+            pool = self._pool_for(workers)
+            prepared = (r for chunk in pool.imap(_chunks(_tasks(texts, split))) for task in chunk for r in task)
+        else:
+            prepared = (r for task in _tasks(texts, split, whole_texts=False) for r in self.prepare_task(task))
         group: list[_Sentence] = []
-        for i, text in enumerate(texts):
-            for sent in iter_sentences(text) if split else [Span(0, len(text))]:
-                lost: list[str] = []
-                sentence = self._sentence(i, text, sent, lost)
-                skipped[i] += len(lost)
-                if sentence is not None:
-                    group.append(sentence)
-                if len(group) >= GROUP_SENTENCES:
-                    yield group
-                    group = []
+        for sentence, lost in prepared:
+            if lost:
+                skipped[lost[0]] += len(lost[1])
+            if sentence is not None:
+                group.append(sentence)
+            if len(group) >= GROUP_SENTENCES:
+                yield group
+                group = []
         if group:
             yield group
+
+    def _pool_for(self, workers: int):
+        if self._pool is None or self._pool.workers != workers:
+            self.close()
+            self._pool = PreparePool(self, workers)
+            weakref.finalize(self, self._pool.close)
+        return self._pool
+
+    def prepare_task(self, task: tuple) -> list[tuple[_Sentence | None, tuple[int, list[str]] | None]]:
+        """(prepared sentence or None, (doc, words that could not be placed) or None) for each sentence
+        of a task from ``_tasks``: a whole text ``(doc, text, split)`` to split here, or one sentence
+        ``(doc, start, end, piece)`` of a text; what a worker process sends back."""
+        if len(task) == 3:
+            doc, text, split = task
+            found = [(sent.start, sent.end, text[sent.start : sent.end]) for sent in _sentences(text, split)]
+        else:
+            doc, found = task[0], [task[1:]]
+        out = []
+        for start, end, piece in found:
+            lost: list[str] = []
+            sentence = self._sentence(doc, piece, Span(start, end), lost)
+            out.append((sentence, (doc, lost) if lost else None))
+        return out
 
     def _merge_rules(self, s: _Sentence) -> None:
         """Apply the merge policy (``model.merge``) to the tagger's spans and the rules' spans of one
@@ -169,23 +220,16 @@ class Pipeline:
             s.spans.append(WordSpan(first, last, m.label, m.score))
             s.decided.append((m.start, m.end, m.source))
 
-    def _sentence(self, i: int, text: str, sent: Span, lost: list[str]) -> _Sentence | None:
-        """Words and windows of one sentence. A headline in capitals is read in ordinary case
-        (``model.casing``); the words keep their offsets into ``text``."""
-        piece = text[sent.start : sent.end]
-        if is_shouted(piece):
-            local = recase(piece)
-            words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
-            if not words:
-                return None
-            windows = self.encoder.encode(local, words, self._rule_tags(local, Span(0, len(local)), words))
-            shifted = [Span(w.start + sent.start, w.end + sent.start) for w in words]
-            return _Sentence(i, shifted, windows, span=sent, rule_text=local)
-        words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
+    def _sentence(self, i: int, piece: str, sent: Span, lost: list[str]) -> _Sentence | None:
+        """Words and windows of one sentence ``piece`` (the text at ``sent``). A headline in capitals
+        is read in ordinary case (``model.casing``); the words get their offsets into the text."""
+        local = recase(piece) if is_shouted(piece) else piece
+        words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
         if not words:
             return None
-        windows = self.encoder.encode(text, words, self._rule_tags(text, sent, words))
-        return _Sentence(i, words, windows, span=sent, rule_text=piece)
+        windows = self.encoder.encode(local, words, self._rule_tags(local, Span(0, len(local)), words))
+        shifted = [Span(w.start + sent.start, w.end + sent.start) for w in words]
+        return _Sentence(i, shifted, windows, span=sent, rule_text=local)
 
     # ----------------------------------------------------------- stages
 
@@ -263,6 +307,35 @@ class Pipeline:
         for (h, t), p in sorted(s.pair_scores.items()):
             if p >= self.relation_threshold:
                 doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=p))
+
+
+def _sentences(text: str, split: bool):
+    return iter_sentences(text) if split else [Span(0, len(text))]
+
+
+def _tasks(texts: Sequence[str], split: bool, whole_texts: bool = True):
+    """Preparation tasks in reading order: a text of at most ``CHUNK_CHARS`` as a whole (a worker
+    splits it, furniture filter included), a longer one sentence by sentence (split here, so that
+    its sentences spread over the workers and never queue all at once)."""
+    for i, text in enumerate(texts):
+        if whole_texts and len(text) <= CHUNK_CHARS:
+            yield (i, text, split)
+        else:
+            for sent in _sentences(text, split):
+                yield (i, sent.start, sent.end, text[sent.start : sent.end])
+
+
+def _chunks(tasks, chars: int = CHUNK_CHARS):
+    """Tasks in chunks of about ``chars`` characters: one message to a worker each."""
+    chunk, size = [], 0
+    for task in tasks:
+        chunk.append(task)
+        size += len(task[1] if len(task) == 3 else task[3])
+        if size >= chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def check_batch_size(batch_size) -> None:

@@ -26,6 +26,9 @@ class Span:
     start: int
     end: int
 
+    def __reduce__(self):  # pickled as a pair: words travel back from preparation workers by the thousand
+        return Span, (self.start, self.end)
+
 
 # ---------------------------------------------------------------- boilerplate
 
