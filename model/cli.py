@@ -13,6 +13,7 @@ import contextlib
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, entry_points, version
+from pathlib import Path
 
 from canbo.model.formats import StreamWriter
 from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_folder, is_single, iter_inputs
@@ -87,6 +88,11 @@ def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="Extract entities and relations.", description="Extract entities and relations.")
     _add_model_args(p)
     p.add_argument("--format", "-f", choices=FORMATS, default="table", help="Output format (default: table).")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="'ray': predict files, folders or JSONL of {url, text} on Ray Data (model.scale; RAY_ADDRESS "
+                   "for a cluster, --workers actors) and write JSONL shards into the --output folder.")  # fmt: skip
+    p.add_argument("--input", action="append", default=[], metavar="PATH",
+                   help="An input file or folder (repeatable; the same as a positional path).")
     p.set_defaults(func=_predict)
 
 
@@ -215,7 +221,29 @@ def _tracked(items, args: list[str]):
 def _predict(args) -> int:
     from canbo.model.formats import document_layout
 
+    args.inputs = [*args.inputs, *args.input]
+    if args.engine == "ray":
+        return _predict_ray(args)
+
     return _run_model(args, lambda: document_layout(args.format, single=is_single(args.inputs)), lambda d: d)
+
+
+def _predict_ray(args) -> int:
+    """``--engine ray``: shards in the --output folder, one error line per failed document, exit 1 if any."""
+    from canbo.model.scale import predict_corpus
+
+    if not args.inputs:
+        raise InputError("nothing to read: give files or folders (--input PATH)")
+    if not args.output:
+        raise InputError("--engine ray writes JSONL shards into a folder: give it with --output DIR")
+    if Path(args.output).exists() and not Path(args.output).is_dir():
+        raise InputError(f"--output {args.output} is a file; --engine ray needs a folder")
+    result = predict_corpus(args.inputs, args.output, model=args.model, workers=args.workers or None,
+                            batch_size=args.batch_size)  # fmt: skip
+    for e in result["errors"]:
+        _say(f"canbo: error: {e['source']}: {e['error']}")
+    _say(f"canbo: {result['documents']} documents in {len(result['shards'])} shards in {args.output}")
+    return 1 if result["errors"] else 0
 
 
 def _officials(args) -> int:
