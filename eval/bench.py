@@ -309,6 +309,16 @@ def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeat
     return report
 
 
+def kept_keys(path: Path, report: dict) -> dict:
+    """``report`` plus the keys of an earlier results file that this run does not write (e.g.
+    "memory" from ``eval.bench_memory``), so that one benchmark never erases another's numbers."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError:
+        old = {}
+    return {**{k: v for k, v in old.items() if k not in report}, **report}
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(prog="python -m canbo.eval.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="canbo checkpoint folder (default: model/default_model)")
@@ -337,12 +347,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(format_table(report, baseline))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.is_file():  # keys other runs wrote (e.g. "memory" from eval.bench_memory) stay
-        try:
-            old = json.loads(out.read_text(encoding="utf-8"))
-        except ValueError:
-            old = {}
-        report = {**{k: v for k, v in old.items() if k not in report}, **report}
+    report = kept_keys(out, report)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {out}")
     return report

@@ -30,7 +30,8 @@ class _VersionAction(argparse.Action):
     """``--version``, looked up only when asked for (reading package metadata costs every start)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        parser.exit(message=f"canbo {_version()}\n")
+        print(f"canbo {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
