@@ -329,6 +329,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--no-reduced", action="store_true", help="skip the int8 / bf16 phobert-base jobs")
     ap.add_argument("--no-ray", action="store_true", help="skip the Ray Data jobs (1 and 2 workers)")
     ap.add_argument("--wait-idle", type=float, default=600, metavar="S", help=WAIT_HELP)
+    ap.add_argument("--retries", type=int, default=1, metavar="N",
+                    help="redo a job up to N times when other processes used over 10%% of the cores (default 1)")
     args = ap.parse_args(argv)
     model = args.model or str(DEFAULT_MODEL)
     if not (Path(model) / "config.json").is_file():
@@ -341,6 +343,7 @@ def main(argv: list[str] | None = None) -> dict:
         reduced_precision=not args.no_reduced,
         ray=not args.no_ray,
         idle_wait_s=args.wait_idle,
+        retries=args.retries,
         progress=lambda s: print(s, file=sys.stderr, flush=True),
     )
     baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8")) if args.baseline else None

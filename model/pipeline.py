@@ -359,11 +359,11 @@ def pad_windows(windows: Sequence[Window], pad_id: int):
 def _pad_int(rows: Sequence[Sequence], width: int, value: int = -1) -> torch.Tensor:
     n = max((len(r) for r in rows), default=0)
     shape = (len(rows), max(n, 1)) + ((width,) if width else ())
-    out = torch.full(shape, value, dtype=torch.long)
+    out = np.full(shape, value, dtype=np.int64)  # filled in numpy: a torch.tensor per row costs more
     for i, r in enumerate(rows):
         if len(r):
-            out[i, : len(r)] = torch.tensor(r, dtype=torch.long)
-    return out
+            out[i, : len(r)] = r
+    return torch.from_numpy(out)
 
 
 def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
