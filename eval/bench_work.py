@@ -194,13 +194,18 @@ def job_pipeline(spec: dict) -> dict:
     pipe = _pipeline(spec)
     load_s = time.perf_counter() - t0
     texts = corpus(spec.get("copies", 1), spec.get("articles"), spec.get("raw_dir", RAW_DIR))
-    pipe.predict_batch(texts[:1], batch_size=spec["batch"])  # loads underthesea, warms torch
+    pipe.predict_batch(texts[:1], batch_size=spec["batch"], workers=0)  # loads underthesea, warms torch
     pipe.encoder._cache.clear()  # the first copy pays for subword tokenization again
+    pipe.workers = spec.get("workers")  # None: automatic (model.parallel); workers fork from this state
     out = {"load_s": load_s, **staged_run(pipe, texts, spec["batch"])}
+    from canbo.model.parallel import choose_workers
+
+    out["workers"] = choose_workers(pipe.workers, sum(map(len, texts)))
     if spec.get("check"):  # the same call without the clocks (and with warm caches)
         t = time.perf_counter()
         pipe.predict_batch(texts, batch_size=spec["batch"])
         out["unclocked_s"] = time.perf_counter() - t
+    pipe.close()
     out["params_m"] = round(sum(p.numel() for p in pipe.model.parameters()) / 1e6, 2)
     return out
 
@@ -221,6 +226,36 @@ def job_underthesea(spec: dict) -> dict:
     total, cpu = time.perf_counter() - t, _cpu_seconds() - cpu0
     counts = {"sentences": len(sents), "words": words, "chars": sum(map(len, texts))}
     return {"available": True, "counts": counts, "total_s": total, "cpu_s": cpu, **rates(counts, total)}
+
+
+def job_ray(spec: dict) -> dict:
+    """``model.scale.predict_corpus`` on a local Ray instance with ``workers`` CPUs over the corpus
+    written as one file per page; Ray's own start is timed apart (``ray_init_s``)."""
+    try:
+        import ray
+    except ImportError:
+        return {"available": False}
+    from canbo.model.scale import predict_corpus
+    from canbo.model.text import iter_sentences
+
+    texts = corpus(spec.get("copies", 1), spec.get("articles"), spec.get("raw_dir", RAW_DIR))
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = Path(tmp) / "pages"
+        pages.mkdir()
+        for k, text in enumerate(texts):
+            (pages / f"{k:05d}.txt").write_text(text, encoding="utf-8")
+        t = time.perf_counter()
+        ray.init(num_cpus=spec["workers"], include_dashboard=False, log_to_driver=False, configure_logging=False)
+        init_s = time.perf_counter() - t
+        try:
+            t = time.perf_counter()
+            result = predict_corpus([str(pages)], Path(tmp) / "out", model=spec.get("path"), workers=spec["workers"])
+            total = time.perf_counter() - t
+        finally:
+            ray.shutdown()
+    counts = {"sentences": sum(1 for t in texts for _ in iter_sentences(t)), "chars": sum(map(len, texts))}
+    return {"available": True, "counts": counts, "total_s": total, "ray_init_s": init_s,
+            "documents": result["documents"], "errors": len(result["errors"]), **rates(counts, total)}  # fmt: skip
 
 
 # ------------------------------------------------------------------ training
@@ -307,6 +342,7 @@ def job_train_base(spec: dict) -> dict:
 JOBS = {
     "pipeline": job_pipeline,
     "underthesea": job_underthesea,
+    "ray": job_ray,
     "train_config": job_train_config,
     "train_base": job_train_base,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,6 +58,46 @@ def viterbi_decode(log_probs: np.ndarray, tags: Sequence[str]) -> list[int]:
     for t in range(n_words - 1, 0, -1):
         best.append(int(back[t, best[-1]]))
     return best[::-1]
+
+
+@lru_cache(maxsize=8)
+def _constraints(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(transition penalty ``[prev, cur]`` of 0 / -inf, allowed first tags) of a tag set, built once."""
+    return np.where(allowed_transitions(tags), 0.0, -np.inf), allowed_starts(tags)
+
+
+def viterbi_decode_batch(
+    log_probs: Sequence[np.ndarray], tags: Sequence[str], bucket: int = 64
+) -> list[list[int]]:
+    """``viterbi_decode`` of many sentences at once, the same answer for each.
+
+    Sentences are sorted by length and decoded ``bucket`` at a time as one padded array, so the
+    Python loop runs once per word position of a bucket instead of once per word of every sentence;
+    a sentence's scores stop changing after its last word. The arithmetic is the single-sentence
+    one element for element (same dtypes, same order), so ties break the same way.
+    """
+    penalty, starts = _constraints(tuple(tags))
+    out: list[list[int]] = [[] for _ in log_probs]
+    order = sorted((i for i, lp in enumerate(log_probs) if lp.shape[0]), key=lambda i: log_probs[i].shape[0])
+    for a in range(0, len(order), bucket):
+        rows = order[a : a + bucket]
+        lengths = np.array([log_probs[i].shape[0] for i in rows])
+        width = int(lengths.max())
+        lp = np.zeros((len(rows), width, len(tags)), dtype=log_probs[rows[0]].dtype)
+        for r, i in enumerate(rows):
+            lp[r, : lengths[r]] = log_probs[i]
+        score = np.where(starts, lp[:, 0], -np.inf)
+        back = np.zeros((len(rows), width, len(tags)), dtype=np.int64)
+        for t in range(1, width):
+            cand = score[:, :, None] + penalty  # [rows, prev, cur]
+            back[:, t] = cand.argmax(axis=1)
+            score = np.where((t < lengths)[:, None], cand.max(axis=1) + lp[:, t], score)
+        for r, i in enumerate(rows):
+            best = [int(score[r].argmax())]
+            for t in range(lengths[r] - 1, 0, -1):
+                best.append(int(back[r, t, best[-1]]))
+            out[i] = best[::-1]
+    return out
 
 
 def tags_to_spans(tags: Sequence[str], probs: Sequence[float] | None = None) -> list[WordSpan]:

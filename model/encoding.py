@@ -39,6 +39,10 @@ class Window:
     rule_tags: list[int] | None = None  # per word of the window, when the model uses rule features
     shape_ids: list[int] | None = None  # per word of the window, when the model uses word shapes
 
+    def __reduce__(self):  # compact pickles for model.parallel's workers
+        return Window, (self.input_ids, self.word_starts, self.first_word, self.own_start, self.own_end, self.rule_tags,
+                        self.shape_ids)
+
 
 class WordEncoder:
     """Tokenizes words with a PhoBERT tokenizer, caching the pieces of each word."""

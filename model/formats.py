@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from canbo.model.conll import to_conll
 from canbo.model.schema import Document
 
 FORMATS = ("json", "jsonl", "conll", "table", "html")
@@ -62,6 +61,8 @@ def document_layout(fmt: str, single: bool = False) -> Layout:
     if fmt == "jsonl":
         return Layout("", lambda s, d: json.dumps({"source": s, **d.to_dict()}, ensure_ascii=False) + "\n")
     if fmt == "conll":
+        from canbo.model.conll import to_conll  # here: it imports the segmenter's code and numpy
+
         return Layout("", lambda s, d: f"# source = {s}\n{to_conll(d.text, d.entities)}", "\n")
     if fmt == "table":
         return Layout("", lambda s, d: table(d, s), "\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,12 +21,13 @@ import torch
 from canbo.model.calibration import FILE as CALIBRATION_FILE
 from canbo.model.calibration import Calibration
 from canbo.model.casing import is_shouted, recase
-from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode
+from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode_batch
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import POLICIES, Candidate, merge
 from canbo.model.normalise import normalise_document
+from canbo.model.parallel import CHUNK_CHARS, PreparePool, choose_workers, torch_threads
 from canbo.model.schema import Document, Entity, Relation
 from canbo.model.text import Span, iter_sentences, refine_at_boundaries, segment_at_spans, segment_words
 
@@ -52,10 +54,12 @@ class Pipeline:
     """A loaded model with its tokenizer and word segmenter."""
 
     def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
-                 merge_policy: str | None = None, calibration: Calibration | None = None):
+                 merge_policy: str | None = None, workers: int | None = None,
+                 calibration: Calibration | None = None):
         self.model = model.eval()
         self.calibration = calibration or Calibration()  # raw scores when the model has none
         self.config = model.config
+        self.backend = getattr(model, "backend", "transformers")  # model.checkpoint's models say "torch"
         self.merge_policy = merge_policy or getattr(self.config, "merge_policy", "model")
         if self.merge_policy not in POLICIES:
             raise ValueError(f"unknown merge policy {self.merge_policy!r} (choose from {', '.join(POLICIES)})")
@@ -63,6 +67,8 @@ class Pipeline:
         self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
+        self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
+        self._pool = None
 
     # ----------------------------------------------------------- public API
 
@@ -72,15 +78,22 @@ class Pipeline:
         return self.predict_batch([text])[0]
 
     def predict_batch(
-        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False, split: bool = True
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: bool = False,
+        split: bool = True,
+        workers: int | None = None,
     ) -> list[Document]:
         """Documents for ``texts``; sentences of all texts are batched together, sorted by length.
 
         Work goes in groups of at most ``GROUP_SENTENCES`` sentences, so memory stays bounded
         whatever the size of a text. ``split=False`` treats each text as one sentence (no
         boilerplate filter), as for gold sentences. Words that cannot be placed on the input
-        are skipped and counted in one warning per text. Pages (``split=True``) are normalised
-        (``model.normalise``): a page date and each entity's ``norm``.
+        are skipped and counted in one warning per text. ``workers`` processes prepare the
+        sentences (``model.parallel``; 0: this process; None: the pipeline's setting, by default one
+        per core when the texts are long enough); the results are the same either way. Pages
+        (``split=True``) are normalised (``model.normalise``): a page date and each entity's ``norm``.
         """
         if isinstance(texts, str):
             raise TypeError("predict_batch takes a list of texts; use predict(text) for one")
@@ -92,25 +105,36 @@ class Pipeline:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=sum(len(t) for t in texts), desc="predicting", unit="char", unit_scale=True)
-        for group in self._groups(texts, split, skipped):
+        n = choose_workers(self.workers if workers is None else workers, sum(map(len, texts)))
+        with torch_threads(1 if n else None):
+            self._predict_groups(self._groups(texts, split, skipped, n), docs, batch_size, bar)
+        if bar is not None:
+            bar.close()
+        for k, n_lost in enumerate(skipped):
+            if n_lost:
+                warnings.warn(f"text {k + 1}: {n_lost} word(s) could not be placed on the input and were skipped", stacklevel=2)
+        if split:  # pages (not gold sentences) get their normalised fields: the one place this is done
+            for d in docs:
+                normalise_document(d)
+        return docs
+
+    def _predict_groups(self, groups, docs: list[Document], batch_size: int, bar) -> None:
+        for group in groups:
             self._encode(group, batch_size)
+            self._decode_tags(group)
             for s in group:
-                s.spans = self._decode_tags(s)
                 self._merge_rules(s)
             self._score_pairs(group)
             for s in group:
                 self._add_sentence(docs[s.doc], s)
             if bar is not None:
                 bar.update(sum(s.words[-1].end - s.words[0].start for s in group))
-        if bar is not None:
-            bar.close()
-        for k, n in enumerate(skipped):
-            if n:
-                warnings.warn(f"text {k + 1}: {n} word(s) could not be placed on the input and were skipped", stacklevel=2)
-        if split:  # pages (not gold sentences) get their normalised fields: the one place this is done
-            for d in docs:
-                normalise_document(d)
-        return docs
+
+    def close(self) -> None:
+        """Stop the preparation workers, if any were started (they also stop with the process)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def link_entities(self, docs: Sequence[Document], batch_size: int = 32) -> list[Document]:
         """Copies of ``docs`` (one sentence each, entities given) with the model's relations between
@@ -139,25 +163,54 @@ class Pipeline:
                     out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=score))
         return out
 
-    def prepare(self, texts: Sequence[str], split: bool = True) -> list[_Sentence]:
+    def prepare(self, texts: Sequence[str], split: bool = True, workers: int = 0) -> list[_Sentence]:
         """Sentence split, word segmentation and subword windows (the CPU-side stages), all at once."""
-        return [s for group in self._groups(texts, split, [0] * len(texts)) for s in group]
+        return [s for group in self._groups(texts, split, [0] * len(texts), workers) for s in group]
 
-    def _groups(self, texts: Sequence[str], split: bool, skipped: list[int]) -> Iterator[list[_Sentence]]:
-        """Prepared sentences of ``texts`` in reading order, ``GROUP_SENTENCES`` at a time."""
+    def _groups(
+        self, texts: Sequence[str], split: bool, skipped: list[int], workers: int = 0
+    ) -> Iterator[list[_Sentence]]:
+        """Prepared sentences of ``texts`` in reading order, ``GROUP_SENTENCES`` at a time, prepared
+        here or by ``workers`` forked processes (``model.parallel``)."""
+        if workers:
+            pool = self._pool_for(workers)
+            prepared = (r for chunk in pool.imap(_chunks(_tasks(texts, split))) for task in chunk for r in task)
+        else:
+            prepared = (r for task in _tasks(texts, split, whole_texts=False) for r in self.prepare_task(task))
         group: list[_Sentence] = []
-        for i, text in enumerate(texts):
-            for sent in iter_sentences(text) if split else [Span(0, len(text))]:
-                lost: list[str] = []
-                sentence = self._sentence(i, text, sent, lost)
-                skipped[i] += len(lost)
-                if sentence is not None:
-                    group.append(sentence)
-                if len(group) >= GROUP_SENTENCES:
-                    yield group
-                    group = []
+        for sentence, lost in prepared:
+            if lost:
+                skipped[lost[0]] += len(lost[1])
+            if sentence is not None:
+                group.append(sentence)
+            if len(group) >= GROUP_SENTENCES:
+                yield group
+                group = []
         if group:
             yield group
+
+    def _pool_for(self, workers: int):
+        if self._pool is None or self._pool.workers != workers:
+            self.close()
+            self._pool = PreparePool(self, workers)
+            weakref.finalize(self, self._pool.close)
+        return self._pool
+
+    def prepare_task(self, task: tuple) -> list[tuple[_Sentence | None, tuple[int, list[str]] | None]]:
+        """(prepared sentence or None, (doc, words that could not be placed) or None) for each sentence
+        of a task from ``_tasks``: a whole text ``(doc, text, split)`` to split here, or one sentence
+        ``(doc, start, end, piece)`` of a text; what a worker process sends back."""
+        if len(task) == 3:
+            doc, text, split = task
+            found = [(sent.start, sent.end, text[sent.start : sent.end]) for sent in _sentences(text, split)]
+        else:
+            doc, found = task[0], [task[1:]]
+        out = []
+        for start, end, piece in found:
+            lost: list[str] = []
+            sentence = self._sentence(doc, piece, Span(start, end), lost)
+            out.append((sentence, (doc, lost) if lost else None))
+        return out
 
     def _merge_rules(self, s: _Sentence) -> None:
         """Apply the merge policy (``model.merge``) to the tagger's spans and the rules' spans of one
@@ -166,7 +219,7 @@ class Pipeline:
         if self.merge_policy == "model" or s.span is None:
             s.decided = [(c.start, c.end, "model") for c in model]
             return
-        rules = [Candidate(e.start, e.end, e.label, 1.0) for e in s.rules]
+        rules = [Candidate(e.start, e.end, e.label, 1.0) for e in s.rules or []]
         merged = merge(rules, model, self.merge_policy)
         starts = [w.start for w in s.words]
         s.spans, s.decided = [], []
@@ -176,24 +229,18 @@ class Pipeline:
             s.spans.append(WordSpan(first, last, m.label, m.score))
             s.decided.append((m.start, m.end, m.source))
 
-    def _sentence(self, i: int, text: str, sent: Span, lost: list[str]) -> _Sentence | None:
-        """Words and windows of one sentence. A headline in capitals is read in ordinary case
-        (``model.casing``); the words keep their offsets into ``text``."""
-        piece = text[sent.start : sent.end]
-        if is_shouted(piece):
-            local = recase(piece)
-            words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
-            if not words:
-                return None
-            words, windows, found = self._inputs(local, Span(0, len(local)), words)
-            shift = sent.start
-            return _Sentence(i, [Span(w.start + shift, w.end + shift) for w in words], windows, span=sent,
-                             rules=[Entity(e.start + shift, e.end + shift, e.label, e.text, source="rules") for e in found])
-        words = segment_words(text, sent.start, sent.end, tokenizer=self.segmenter, skipped=lost)
+    def _sentence(self, i: int, piece: str, sent: Span, lost: list[str]) -> _Sentence | None:
+        """Words and windows of one sentence ``piece`` (the text at ``sent``). A headline in capitals
+        is read in ordinary case (``model.casing``); the words get their offsets into the text."""
+        local = recase(piece) if is_shouted(piece) else piece
+        words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
         if not words:
             return None
-        words, windows, found = self._inputs(text, sent, words)
-        return _Sentence(i, words, windows, span=sent, rules=found)
+        words, windows, found = self._inputs(local, Span(0, len(local)), words)
+        shift = sent.start
+        shifted = [Span(w.start + shift, w.end + shift) for w in words]
+        rules = [Entity(e.start + shift, e.end + shift, e.label, e.text, source="rules") for e in found]
+        return _Sentence(i, shifted, windows, span=sent, rules=rules)
 
     def _inputs(self, text: str, sent: Span, words: list[Span]) -> tuple[list[Span], list[Window], list[Entity]]:
         """The rule component's spans, the words cut at their edges (when the tagger reads rule tags:
@@ -233,10 +280,12 @@ class Pipeline:
             s.vectors = torch.cat(parts_v)
             s.log_probs = torch.cat(parts_p).float().numpy()
 
-    def _decode_tags(self, s: _Sentence) -> list[WordSpan]:
-        best = viterbi_decode(s.log_probs, self.tags)
-        probs = np.exp(s.log_probs[np.arange(len(best)), best])
-        return tags_to_spans([self.tags[t] for t in best], probs)
+    def _decode_tags(self, sentences: list[_Sentence]) -> None:
+        """Fill ``spans`` of each sentence: the best valid tag sequence (one batched Viterbi for
+        all of them), each span scored by the mean probability of its words' tags."""
+        for s, best in zip(sentences, viterbi_decode_batch([s.log_probs for s in sentences], self.tags)):
+            probs = np.exp(s.log_probs[np.arange(len(best)), best])
+            s.spans = tags_to_spans([self.tags[t] for t in best], probs)
 
     @torch.inference_mode()
     def _score_pairs(self, sentences: list[_Sentence]) -> None:
@@ -281,6 +330,35 @@ class Pipeline:
                 doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=score))
 
 
+def _sentences(text: str, split: bool):
+    return iter_sentences(text) if split else [Span(0, len(text))]
+
+
+def _tasks(texts: Sequence[str], split: bool, whole_texts: bool = True):
+    """Preparation tasks in reading order: a text of at most ``CHUNK_CHARS`` as a whole (a worker
+    splits it, furniture filter included), a longer one sentence by sentence (split here, so that
+    its sentences spread over the workers and never queue all at once)."""
+    for i, text in enumerate(texts):
+        if whole_texts and len(text) <= CHUNK_CHARS:
+            yield (i, text, split)
+        else:
+            for sent in _sentences(text, split):
+                yield (i, sent.start, sent.end, text[sent.start : sent.end])
+
+
+def _chunks(tasks, chars: int = CHUNK_CHARS):
+    """Tasks in chunks of about ``chars`` characters: one message to a worker each."""
+    chunk, size = [], 0
+    for task in tasks:
+        chunk.append(task)
+        size += len(task[1] if len(task) == 3 else task[3])
+        if size >= chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def check_batch_size(batch_size) -> None:
     """One clear sentence for a batch size that is not a positive whole number."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -303,11 +381,11 @@ def pad_windows(windows: Sequence[Window], pad_id: int):
 def _pad_int(rows: Sequence[Sequence], width: int, value: int = -1) -> torch.Tensor:
     n = max((len(r) for r in rows), default=0)
     shape = (len(rows), max(n, 1)) + ((width,) if width else ())
-    out = torch.full(shape, value, dtype=torch.long)
+    out = np.full(shape, value, dtype=np.int64)  # filled in numpy: a torch.tensor per row costs more
     for i, r in enumerate(rows):
         if len(r):
-            out[i, : len(r)] = torch.tensor(r, dtype=torch.long)
-    return out
+            out[i, : len(r)] = r
+    return torch.from_numpy(out)
 
 
 def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
@@ -318,25 +396,35 @@ def _pad_stack(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
     return out
 
 
+BACKENDS = ("auto", "torch", "transformers")
+
+
 def load(
     path: str | os.PathLike | None = None,
     segmenter: Callable[[str], list[str]] | None = None,
     merge_policy: str | None = None,
+    backend: str = "auto",
 ) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model.
     ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``). Scores are
-    calibrated when the folder has a ``calibration.json`` (``model.calibration``)."""
-    from transformers import AutoTokenizer
+    calibrated when the folder has a ``calibration.json`` (``model.calibration``).
 
-    from canbo.model.architecture import CanboModel
-
+    ``backend`` "torch" runs the checkpoint in plain torch (``model.checkpoint``: no transformers
+    modeling import, the fast cold start), "transformers" through ``CanboModel``; "auto" takes
+    plain torch when the checkpoint allows it (a RoBERTa encoder in model.safetensors)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(f"'{folder}' is not a canbo model folder (no config.json).")
+    model = None
     try:
-        with quiet_transformers():  # load reports and bars are for developers, not for predict's users
-            model = CanboModel.from_pretrained(folder)
-            tokenizer = AutoTokenizer.from_pretrained(folder)
+        if backend != "transformers":
+            model, tokenizer = _load_plain(folder, required=backend == "torch")
+        if model is None:
+            model, tokenizer = _load_transformers(folder)
+    except ModelUnavailableError:
+        raise
     except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
         hint = ""
         if not (folder / "tokenizer_config.json").is_file():
@@ -350,12 +438,33 @@ def load(
     return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy, calibration=calibration)
 
 
+def _load_plain(folder: Path, required: bool):
+    """(model, tokenizer) in plain torch, or (None, None) when the checkpoint needs transformers."""
+    from canbo.model.checkpoint import NotPlain, load_plain
+
+    try:
+        return load_plain(folder)
+    except NotPlain as exc:
+        if required:
+            raise ModelUnavailableError(f"'{folder}' cannot run on the plain-torch backend: {exc}") from exc
+        return None, None
+
+
+def _load_transformers(folder: Path):
+    from transformers import AutoTokenizer
+
+    from canbo.model.architecture import CanboModel
+
+    with quiet_transformers():  # load reports and bars are for developers, not for predict's users
+        return CanboModel.from_pretrained(folder), AutoTokenizer.from_pretrained(folder)
+
+
 def check_run_info(folder: Path, config) -> None:
     """Refuse a checkpoint whose label maps differ from the ones it was trained with; warn when the
     rules it reads have changed since training (both recorded in run_info.json)."""
     import json
 
-    from canbo.model.architecture import label_maps_checksum
+    from canbo.model.labels import label_maps_checksum
 
     info_file = folder / "run_info.json"
     if not info_file.is_file():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import pairwise
 
 from canbo.model.labels import ENTITY_LABELS, RELATION_SIGNATURES
@@ -63,9 +64,20 @@ def _modern_tone(m: re.Match) -> str:
     return unicodedata.normalize("NFC", first + marks[0]) + base
 
 
+@lru_cache(maxsize=1)
+def _cluster_marks() -> re.Pattern:
+    """Characters that join the one before them into a cluster: combining marks of the BMP, and
+    (not looked up, so always the careful path) any astral character."""
+    marks = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
+    return re.compile("[" + re.escape(marks) + "\U00010000-\U0010FFFF]")
+
+
 def normalise(text: str) -> tuple[str, list[int], list[int]]:
     """NFC text with modern tone placement, and for each of its characters the
     (start, end) offsets in ``text`` of the character cluster it came from."""
+    if unicodedata.is_normalized("NFC", text) and not _cluster_marks().search(text):
+        # the common case, and the same answer: every character is its own cluster
+        return _OLD_TONE.sub(_modern_tone, text), list(range(len(text))), list(range(1, len(text) + 1))
     out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(text):
@@ -97,9 +109,13 @@ class _Sentence:
 
     def match(self, k: int, table: dict[str, list[tuple[str, ...]]]) -> int:
         """End token index of the longest phrase of ``table`` at ``k``, or -1."""
-        for phrase in table.get(self.low[k], ()) if k < self.n else ():
-            if tuple(self.low[k : k + len(phrase)]) == phrase:
-                return k + len(phrase)
+        phrases = table.get(self.low[k]) if k < self.n else None
+        if phrases:
+            low = self.low
+            for phrase in phrases:
+                n = len(phrase)
+                if n == 1 or tuple(low[k : k + n]) == phrase:  # a table is keyed by its phrases' first word
+                    return k + n
         return -1
 
 

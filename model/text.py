@@ -26,6 +26,9 @@ class Span:
     start: int
     end: int
 
+    def __reduce__(self):  # pickled as a pair: words travel back from preparation workers by the thousand
+        return Span, (self.start, self.end)
+
 
 # ---------------------------------------------------------------- boilerplate
 
@@ -126,22 +129,41 @@ def _skeleton_char(ch: str) -> str:
     return base[0].lower() if base and not unicodedata.combining(base[0]) else ""
 
 
+_SPACE = "  "  # what _SKELETONS holds for whitespace (no character's skeleton is two characters)
+_SKELETONS: dict[str, str] = {}  # character -> its skeleton letter, "" (a mark) or _SPACE: built as met
+
+
+def _skeleton_of(ch: str) -> str:
+    sk = _SKELETONS[ch] = _SPACE if ch.isspace() else _skeleton_char(ch)
+    return sk
+
+
 def skeleton(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Diacritic-free, lowercase, whitespace-free form of ``text`` with, for each
     of its characters, the (start, end) of the original characters it covers
     (combining marks after a base letter belong to that letter)."""
     chars: list[str] = []
     spans: list[tuple[int, int]] = []
+    table = _SKELETONS
     for i, ch in enumerate(text):
-        if ch.isspace():
+        sk = table.get(ch)
+        if sk is None:
+            sk = _skeleton_of(ch)
+        if sk == _SPACE:
             continue
-        sk = _skeleton_char(ch)
         if sk:
             chars.append(sk)
             spans.append((i, i + 1))
         elif spans and spans[-1][1] == i:  # a combining mark: extend the previous letter
             spans[-1] = (spans[-1][0], i + 1)
     return "".join(chars), spans
+
+
+def skeleton_text(text: str) -> str:
+    """``skeleton(text)[0]`` alone (no offsets): for the segmenter's words."""
+    table = _SKELETONS
+    out = [table.get(ch) or (_skeleton_of(ch) if ch not in table else "") for ch in text]
+    return "".join(sk for sk in out if sk != _SPACE)
 
 
 def align_tokens(text: str, tokens: Iterable[str], offset: int = 0) -> list[Span]:
@@ -164,7 +186,7 @@ def align_words(text: str, tokens: Iterable[str], offset: int = 0, exact: bool =
     Returns the spans and the skipped tokens; ``exact=True`` raises instead of skipping.
     """
     sk, spans = skeleton(text)
-    pairs = [(t, sk_t) for t in tokens if (sk_t := skeleton(t)[0])]  # each token's skeleton, once
+    pairs = [(t, sk_t) for t in tokens if (sk_t := skeleton_text(t))]  # each token's skeleton, once
     toks, tsks = [t for t, _ in pairs], [k for _, k in pairs]
     placed: list[tuple[int, int]] = []
     skipped: list[str] = []
@@ -234,9 +256,41 @@ def _place_in_gap(tsks: list[str], gap: str) -> list[tuple[int, int] | None]:
 
 
 def _underthesea_words(sentence: str) -> list[str]:
+    return underthesea_segmenter()(sentence)
+
+
+@lru_cache(maxsize=1)
+def underthesea_segmenter() -> Callable[[str], list[str]]:
+    """underthesea's ``word_tokenize``, imported without running ``underthesea/__init__.py``.
+
+    That file imports every pipeline of the toolkit, its translator too, and with it transformers:
+    two seconds of a cold start for a function that needs a regex tokenizer and a CRF. While the
+    segmenter's modules load, ``underthesea`` is an empty package of the same folder; then it is
+    taken out of ``sys.modules``, so a later ``import underthesea`` runs the real one (sharing
+    these modules). Where that fails, or underthesea is already imported, the ordinary import."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "underthesea" not in sys.modules:
+        spec = importlib.util.find_spec("underthesea")
+        shell = types.ModuleType("underthesea")
+        shell.__path__ = list(spec.submodule_search_locations or []) if spec else []
+        sys.modules["underthesea"] = shell
+        try:
+            importlib.import_module("underthesea.pipeline.text_normalize")  # first, as the package's own order
+            importlib.import_module("underthesea.models.fast_crf_sequence_tagger")  # word_tokenize imports it late
+            return importlib.import_module("underthesea.pipeline.word_tokenize").word_tokenize
+        except Exception:  # noqa: BLE001 - another layout of the package: import it as its authors meant
+            for name in [m for m in sys.modules if m.startswith("underthesea.")]:
+                del sys.modules[name]
+        finally:
+            if sys.modules.get("underthesea") is shell:
+                del sys.modules["underthesea"]
     from underthesea import word_tokenize
 
-    return word_tokenize(sentence)
+    return word_tokenize
 
 
 def segment_words(

@@ -56,12 +56,14 @@ def test_jobs_in_process_and_report_structure(tiny_model_dir, small_backbone, sm
     model = str(tiny_model_dir)
     runs = {}
     plan = bench.plan(
-        model, quick=True, batches=(2,), train=False, base_backbone=small_backbone, raw_dir=small_raw
+        model, quick=True, batches=(2,), train=False, base_backbone=small_backbone, raw_dir=small_raw, ray=False
     )
     for name, spec in plan:
         runs[name] = run_job(spec)
     lowp = ("phobert-base-int8/b2", "phobert-base-bf16/b2")
-    assert set(runs) == {"default/b2", "default/b2/1thread", "phobert-base/b2", *lowp, "underthesea-ner"}
+    serial = ("default/b2/serial", "default/b2/serial-1thread")
+    assert set(runs) == {"default/b2", *serial, "phobert-base/b2", *lowp, "underthesea-ner"}
+    assert runs["default/b2/serial"]["workers"] == 0
     for name in ("default/b2", "phobert-base/b2", *lowp):
         r = runs[name]
         assert r["counts"]["sentences"] > 0 and r["peak_rss_mb"] > 0 and r["torch_threads"] >= 1
@@ -77,12 +79,16 @@ def test_jobs_in_process_and_report_structure(tiny_model_dir, small_backbone, sm
     )
 
     cold = {"median": {"outside_s": 2.0, "import_s": 1.0, "load_s": 0.5, "first_predict_s": 0.3, "inside_s": 1.8,
-                       "peak_rss_mb": 400.0}, "runs": [{}], "python_startup_s": 0.2}  # fmt: skip
+                       "peak_rss_mb": 400.0}, "runs": [{}], "python_startup_s": 0.2,
+            "startup": {"import_torch_s": 0.8, "help_s": 0.3, "train_help_s": 0.6}}  # fmt: skip
     report = {"machine": bench.machine_info(), "settings": {"model": model}, "runs": runs, "cold_start": cold}
     report["targets"] = bench.check_targets(runs, cold)
     by_name = {t["target"]: t for t in report["targets"]}
     assert set(by_name) == set(bench.TARGETS)
     assert by_name["cold_start_s"]["met"] is True
+    assert by_name["cold_start_vs_import_torch"]["value"] == pytest.approx(2.5)  # 2.0 s / 0.8 s
+    assert by_name["cold_start_vs_import_torch"]["met"] is False and by_name["cold_start_vs_import_torch"]["why"]
+    assert by_name["help_s"]["met"] is True and by_name["train_help_s"]["miss"] == "20% over"
     assert by_name["default_b32_sentences_per_s"]["met"] is None  # no batch-32 run here: not measured
     default_rss = max(r["peak_rss_mb"] for n, r in runs.items() if n.startswith("default/"))
     assert by_name["default_peak_rss_mb"]["value"] == default_rss
@@ -115,10 +121,18 @@ def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw,
              "--tiny_merges", "200"]  # fmt: skip  # the shipped recipe's pretrained backbone is not in a fresh clone
     report = bench.run_bench(
         str(tiny_model_dir), quick=True, batches=(4,), reduced_precision=False, base_backbone=small_backbone,
-        raw_dir=small_raw, cold_repeats=1, progress=lambda s: None, train_overrides=small,
+        raw_dir=small_raw, cold_repeats=1, progress=lambda s: None, train_overrides=small, ray=False,
     )  # fmt: skip
     runs = report["runs"]
     assert not [n for n, r in runs.items() if "error" in r], runs
     assert runs["train/tiny"]["s_per_epoch"] > 0 and runs["train/tiny"]["steps"] > 0
     assert report["cold_start"]["median"]["outside_s"] > report["cold_start"]["median"]["first_predict_s"]
     assert json.loads(json.dumps(report))["targets"] == report["targets"]
+
+
+def test_results_keep_the_keys_of_other_benchmarks(tmp_path):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps({"memory": {"cases": 3}, "runs": {"old": 1}}))
+    merged = bench.kept_keys(path, {"runs": {"new": 2}, "targets": []})
+    assert merged == {"memory": {"cases": 3}, "runs": {"new": 2}, "targets": []}
+    assert bench.kept_keys(tmp_path / "none.json", {"runs": {}}) == {"runs": {}}

@@ -10,6 +10,7 @@ from canbo.model.decode import (
     spans_to_tags,
     tags_to_spans,
     viterbi_decode,
+    viterbi_decode_batch,
 )
 from canbo.model.encoding import plan_windows
 from canbo.model.labels import bio_tags
@@ -45,6 +46,21 @@ def test_viterbi_keeps_valid_argmax():
 
 def test_viterbi_empty():
     assert viterbi_decode(np.zeros((0, len(TAGS))), TAGS) == []
+
+
+def test_batched_viterbi_decodes_each_sentence_as_alone():
+    rows = ["O", "B-POSITION", "I-POSITION", "B-PERSON", "I-PERSON", "O"]
+    hand = [logp(rows), logp(["I-PERSON", "I-PERSON"]), np.zeros((0, len(TAGS))), logp(["B-PERSON", "I-POSITION"]),
+            np.full((4, len(TAGS)), -2.0, dtype=np.float32), logp(["B-ORG"])]  # fmt: skip
+    got = viterbi_decode_batch(hand, TAGS, bucket=4)  # two buckets, lengths 0 to 6
+    assert [TAGS[i] for i in got[0]] == rows and got[2] == [] and [TAGS[i] for i in got[5]] == ["B-ORG"]
+    assert got[4] == [0, 0, 0, 0]  # all tied: the first allowed tag, as the one-sentence decoder does
+    rng = np.random.default_rng(7)
+    many = [
+        np.log(rng.dirichlet(np.full(len(TAGS), 0.3), size=n)).astype(np.float32)
+        for n in rng.integers(0, 90, 300)
+    ]
+    assert viterbi_decode_batch(hand + many, TAGS) == [viterbi_decode(x, TAGS) for x in hand + many]
 
 
 def test_tags_spans_round_trip():

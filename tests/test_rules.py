@@ -132,3 +132,14 @@ def test_output_invariants(baseline):
             assert r.score == 1.0
     assert links(docs[1]) == {("Kiều Văn Nam", "Giám đốc Sở Y tế")}
     assert ("METRIC", "95%") in spans(docs[1])
+
+
+def test_normalise_offsets_on_the_fast_and_the_careful_path():
+    from canbo.model.rules import normalise
+
+    # NFC without combining marks: one character per cluster (the fast path), tone moved "oà" -> "òa"
+    assert normalise("Hoà bình") == ("Hòa bình", list(range(8)), list(range(1, 9)))
+    # a mark with no precomposed letter keeps its cluster: both characters point at [4, 6)
+    assert normalise("Hoà x\u0301") == ("Hòa x\u0301", [0, 1, 2, 3, 4, 4], [1, 2, 3, 4, 6, 6])
+    # NFD input: each letter and its marks are one cluster
+    assert normalise("Thu\u0323y") == ("Thụy", [0, 1, 2, 4], [1, 2, 4, 5])

@@ -12,7 +12,7 @@ def register(sub) -> None:
         ("crossval", "Leave-one-article-out cross-validation.", _crossval),
         ("pretrain", "Masked-language-model pretraining of the encoder on raw text (no annotation).", _pretrain),
     ):
-        # options go to the typed config parser (HfArgumentParser), which prints their --help
+        # options go to the typed config parser (train.typed_args), which prints their --help
         p = sub.add_parser(name, help=helptext, description=helptext, add_help=False)
         p.set_defaults(func=func, passthrough=True)
     k = sub.add_parser(
@@ -83,11 +83,10 @@ def _crossval(args) -> int:
 
 
 def _pretrain(args) -> int:
-    from transformers import HfArgumentParser
-
     from canbo.train.pretrain import PretrainConfig
+    from canbo.train.typed_args import DataclassArgumentParser
 
-    parser = HfArgumentParser(PretrainConfig, prog="canbo pretrain", description="canbo pretrain: typed options.")
+    parser = DataclassArgumentParser([PretrainConfig], prog="canbo pretrain", description="canbo pretrain: typed options.")
     (cfg,) = parser.parse_args_into_dataclasses(args=args.extra)
     from canbo.train.pretrain import run_pretraining
 

@@ -1,7 +1,7 @@
 """Typed training configuration: a YAML file of flat keys, overridable on the command line.
 
 ``parse_config(argv)`` reads ``--config FILE`` (if given) as defaults and then
-applies ``--key value`` overrides, HfArgumentParser style.  Every field has
+applies ``--key value`` overrides, HfArgumentParser style (``train.typed_args``).  Every field has
 help text (``canbo train --help``) and ``__post_init__`` validation.
 """
 
@@ -218,12 +218,12 @@ def parse_config(argv: list[str] | None = None, prog: str = "canbo train") -> tu
     """``--config FILE`` as defaults, then command-line overrides (``--epochs 3``)."""
     import argparse
 
-    from transformers import HfArgumentParser
+    from canbo.train.typed_args import DataclassArgumentParser
 
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--config")
     known, rest = pre.parse_known_args(argv)
-    parser = HfArgumentParser(CONFIG_CLASSES, prog=prog, description=f"{prog}: options of the typed training config.")
+    parser = DataclassArgumentParser(CONFIG_CLASSES, prog=prog, description=f"{prog}: options of the typed training config.")
     parser.add_argument("--config", help="YAML file of defaults (e.g. train/configs/default.yaml); data paths in it "
                         "are relative to its folder.")
     _annotate_help(parser)

@@ -1,0 +1,95 @@
+"""Sentence preparation (segmentation, rule tags, subword windows) in worker processes.
+
+Preparing a sentence is pure-Python and CPU-bound (underthesea's segmenter, the rules, the
+alignment), while the model's forward pass is short; so ``Pipeline.predict_batch`` hands chunks
+of sentences to forked workers, which prepare them while the parent runs the model on the
+previous group.  Every process then runs one torch thread: two multi-threaded torch processes
+sharing two cores slow each other many times over.  Workers are forked, so they share the loaded
+pipeline (segmenter, lexicon, tokenizer) without pickling it, and results come back in order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+CHUNK_CHARS = 8_000  # text sent to a worker at once (whole pages up to this size, else sentences)
+MIN_PARALLEL_CHARS = 20_000  # less text than this is prepared in the calling process (no pool start-up)
+_PIPE = None  # the pipeline a forked worker prepares with (set in the parent just before forking)
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def choose_workers(requested: int | None, chars: int) -> int:
+    """Worker processes for ``chars`` of text: ``requested`` if given (0: none); else ``CANBO_WORKERS``
+    if set; else one per usable core when there are at least two and enough text to pay for the pool."""
+    if requested is None and os.environ.get("CANBO_WORKERS", "").strip():
+        requested = int(os.environ["CANBO_WORKERS"])
+    if requested is not None:
+        if isinstance(requested, bool) or not isinstance(requested, int) or requested < 0:
+            raise ValueError(f"workers must be a whole number of at least 0, not {requested!r}")
+        return requested
+    cores = usable_cores()
+    return cores if cores >= 2 and chars >= MIN_PARALLEL_CHARS else 0
+
+
+def _start_worker() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _prepare(chunk: list[tuple]):
+    """``Pipeline.prepare_task`` of each task of a chunk (in a worker)."""
+    return [_PIPE.prepare_task(task) for task in chunk]
+
+
+class PreparePool:
+    """A fork pool of ``workers`` processes bound to one pipeline."""
+
+    def __init__(self, pipe, workers: int):
+        import multiprocessing
+
+        global _PIPE
+        _PIPE = pipe
+        self.workers = workers
+        self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+
+    def imap(self, chunks: Iterable[list], ahead: int | None = None) -> Iterator[list]:
+        """Results of ``_prepare`` for each chunk, in order, with at most ``ahead`` chunks in flight
+        (so a huge input never queues all its sentences at once)."""
+        ahead = ahead or 4 * self.workers
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(self.pool.apply_async(_prepare, (chunk,)))
+            if len(pending) >= ahead:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+@contextmanager
+def torch_threads(n: int | None):
+    """Run a block with ``n`` torch threads (unchanged when None)."""
+    if n is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
