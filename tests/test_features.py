@@ -121,8 +121,13 @@ def test_model_with_word_features_trains_saves_and_predicts(tmp_path, tiny_gold_
     assert pipe.config.rule_features == rules and (pipe.model.rule_embedding is not None) == rules
     assert pipe.config.char_features == chars and (pipe.model.shape_embedding is not None) == chars
     assert pipe.config.gazetteer_features == chars
-    doc = pipe.predict("Bí thư Huyện ủy Tam Nông Lê Minh Khoa phát biểu.")
+    text = "Bí thư Huyện ủy Tam Nông Lê Minh Khoa phát biểu tại xã Hùng Tiến."
+    doc = pipe.predict(text)
     assert all(doc.text[e.start : e.end] == e.text for e in doc.entities)
+    # the plain-torch twin runs the same word features with the same weights
+    other = load(tmp_path, backend="transformers" if pipe.backend == "torch" else "torch").predict(text)
+    assert [(e.start, e.end, e.label) for e in other.entities] == [(e.start, e.end, e.label) for e in doc.entities]
+    assert [e.score for e in other.entities] == pytest.approx([e.score for e in doc.entities], abs=1e-4)
 
 
 def test_span_noise_moves_one_edge_and_adds_false_spans_off_gold():
