@@ -17,14 +17,14 @@ from canbo.model.heads import CanboHeads
 from canbo.model.labels import (  # noqa: F401 - check_labels and label_maps_checksum are part of this API
     ENTITY_LABELS,
     RELATION_LABELS,
-    RELATION_SIGNATURES,
+    LabelMaps,
     bio_tags,
     check_labels,
     label_maps_checksum,
 )
 
 
-class CanboConfig(PretrainedConfig):
+class CanboConfig(LabelMaps, PretrainedConfig):
     """Backbone config (as a dict), label maps and head sizes: everything a checkpoint needs."""
 
     model_type = "canbo"
@@ -72,14 +72,6 @@ class CanboConfig(PretrainedConfig):
         kwargs["id2label"] = dict(enumerate(tags))
         kwargs["label2id"] = {t: i for i, t in enumerate(tags)}
         super().__init__(**kwargs)
-
-    @property
-    def tags(self) -> list[str]:
-        return [self.id2label[i] for i in range(len(self.id2label))]
-
-    @property
-    def relation_signature(self) -> tuple[str, str]:
-        return RELATION_SIGNATURES[self.relation_label]
 
     def encoder_config(self) -> PretrainedConfig:
         cfg = dict(self.backbone_config)

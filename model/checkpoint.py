@@ -16,14 +16,14 @@ from pathlib import Path
 from torch import nn
 
 from canbo.model.heads import CanboHeads
-from canbo.model.labels import RELATION_SIGNATURES, bio_tags, check_labels
+from canbo.model.labels import LabelMaps, bio_tags, check_labels
 
 
 class NotPlain(Exception):
     """This checkpoint needs transformers' classes (the reason is the message)."""
 
 
-class InferenceConfig:
+class InferenceConfig(LabelMaps):
     """config.json as attributes, with the label maps derived from ``entity_labels`` as
     ``CanboConfig`` derives them (an edited ``id2label`` in the file is not trusted)."""
 
@@ -39,14 +39,6 @@ class InferenceConfig:
         tags = bio_tags(tuple(self.entity_labels))
         self.id2label = dict(enumerate(tags))
         self.label2id = {t: i for i, t in enumerate(tags)}
-
-    @property
-    def tags(self) -> list[str]:
-        return [self.id2label[i] for i in range(len(self.id2label))]
-
-    @property
-    def relation_signature(self) -> tuple[str, str]:
-        return RELATION_SIGNATURES[self.relation_label]
 
 
 class InferenceModel(CanboHeads, nn.Module):

@@ -74,24 +74,22 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
                    "(default: one per core for inputs of 20,000+ characters; 0: none; env CANBO_WORKERS).")  # fmt: skip
 
 
-def _count(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, not {value!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, not {value!r}")
-    return n
+def _whole(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``, or one clear sentence."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = None
+        if n is None or n < minimum:
+            raise argparse.ArgumentTypeError(f"must be a whole number of at least {minimum}, not {value!r}")
+        return n
+
+    return parse
 
 
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
-    return n
+_count, _positive_int = _whole(0), _whole(1)
 
 
 def _score(value: str) -> float:

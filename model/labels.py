@@ -42,3 +42,16 @@ def label_maps_checksum(config) -> str:
     maps = {"entity_labels": list(config.entity_labels), "relation_label": config.relation_label,
             "id2label": {str(k): v for k, v in sorted(config.id2label.items(), key=lambda kv: int(kv[0]))}}
     return hashlib.sha256(json.dumps(maps, sort_keys=True).encode()).hexdigest()
+
+
+class LabelMaps:
+    """``tags`` and ``relation_signature`` of a config with ``id2label`` and ``relation_label``
+    (the training config and the plain-torch inference config alike)."""
+
+    @property
+    def tags(self) -> list[str]:
+        return [self.id2label[i] for i in range(len(self.id2label))]
+
+    @property
+    def relation_signature(self) -> tuple[str, str]:
+        return RELATION_SIGNATURES[self.relation_label]
