@@ -155,12 +155,16 @@ def outcomes(gold: Sequence[Document], pred: Sequence[Document]) -> tuple[dict[s
     return ents, rels
 
 
-def fit(gold: Sequence[Document], pred: Sequence[Document], fitted_on: str = "") -> Calibration:
-    """A calibration from predictions on text the model did not train on (e.g. CV folds)."""
+MIN_FIT = 30  # fewer predictions than this of a label (or relations) keep raw scores: a fit on a handful overfits
+
+
+def fit(gold: Sequence[Document], pred: Sequence[Document], fitted_on: str = "", min_count: int = MIN_FIT) -> Calibration:
+    """A calibration from predictions on text the model did not train on (e.g. CV folds); a label
+    with fewer than ``min_count`` predictions, and relations likewise, keep raw scores."""
     ents, rels = outcomes(gold, pred)
     return Calibration(
-        {lab: fit_platt([s for s, _ in xs], [c for _, c in xs]) for lab, xs in ents.items()},
-        fit_platt([s for s, _ in rels], [c for _, c in rels]) if rels else None,
+        {lab: fit_platt([s for s, _ in xs], [c for _, c in xs]) for lab, xs in ents.items() if len(xs) >= min_count},
+        fit_platt([s for s, _ in rels], [c for _, c in rels]) if len(rels) >= min_count else None,
         fitted_on,
     )
 

@@ -73,6 +73,8 @@ def test_fit_uses_exact_matches_and_round_trips(tmp_path):
     cal = fit([gold, gold] * 30, [right, cut] * 30, fitted_on="test")
     assert cal.entity_score("PERSON", 0.99) == pytest.approx(0.5, abs=0.03)
     assert cal.entity_score("ORG", 0.99) == 0.99  # a label it never saw keeps its raw score
+    few = fit([gold] * 29, [cut] * 29)  # too few to fit: raw scores
+    assert few.entity == {} and few.entity_score("PERSON", 0.99) == 0.99
     cal.save(tmp_path)
     back = Calibration.load(tmp_path)
     assert back.entity == cal.entity and back.fitted_on == "test" and back.relation is None
