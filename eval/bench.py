@@ -54,6 +54,11 @@ NOTES = [
     "speed and memory are those of the real model, outputs are meaningless; int8/bf16 error is not measured.",
     "underthesea-ner = underthesea.ner(sentence) on the same sentences (canbo's sentence split, not timed).",
     "Stage 'relations' includes the relation head's forward; 'forward' includes the tag head and log-softmax.",
+    "default/bN rows prepare sentences in forked worker processes (model.parallel, one per core, one torch thread "
+    "each): the parent's stage columns then show the model's stages, and 'other' is mostly waiting for the workers; "
+    "the /serial rows prepare in one process, so their columns split the whole work. Peak RSS is the parent's.",
+    "ray/Nworker = model.scale.predict_corpus on a local Ray instance with N CPUs (one actor per CPU) over the "
+    "corpus as one file per page; sentences counted by the sentence splitter; Ray's own start is timed apart.",
     "Rates are wall-clock; column 'busy' is the share of all cores that other processes used during the job.",
 ]
 WAIT_HELP = (
@@ -70,6 +75,9 @@ WHY_MISSED = {  # what a miss usually means (printed beside it)
     "cold_start_vs_import_torch": "canbo's own imports, the model load or the first predict grew: see the split",
     "help_s": "an import at module level in model/cli.py, model/__init__.py or an entry point's module",
     "train_help_s": "train/cli.py or train/config.py imports something heavy before printing help",
+    "phobert_base_b32_sentences_per_s": "the 12-layer encoder's forward is all of it, and torch's threads "
+    "wait for each other when other processes hold the cores",
+    "default_peak_rss_mb": "a group of sentences or a batch grew: see GROUP_SENTENCES and PAIR_CHUNK",
 }
 
 
@@ -306,7 +314,15 @@ def run_bench(model: str, quick: bool = False, isolate: bool = True, cold_repeat
         "notes": NOTES,
     }  # fmt: skip
     report["targets"] = check_targets(runs, cold)
+    busy = [r.get("other_load") or 0 for r in [*runs.values(), cold]]
+    if busy and max(busy) > 0.1:
+        report["notes"] = [*NOTES, busy_note(max(busy))]
     return report
+
+
+def busy_note(share: float) -> str:
+    return (f"Measured on a busy machine: other processes used up to {share:.0%} of the cores during some jobs "
+            "(column 'busy'); absolute numbers are pessimistic, and parallel preparation needs free cores to pay off.")  # fmt: skip
 
 
 def kept_keys(path: Path, report: dict) -> dict:

@@ -200,7 +200,7 @@ def job_pipeline(spec: dict) -> dict:
     out = {"load_s": load_s, **staged_run(pipe, texts, spec["batch"])}
     from canbo.model.parallel import choose_workers
 
-    out["workers"] = choose_workers(pipe.workers, sum(map(len, texts)))
+    out["workers"] = choose_workers(pipe.workers, sum(map(len, texts)), pipe.light)
     if spec.get("check"):  # the same call without the clocks (and with warm caches)
         t = time.perf_counter()
         pipe.predict_batch(texts, batch_size=spec["batch"])

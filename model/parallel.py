@@ -27,9 +27,13 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def choose_workers(requested: int | None, chars: int) -> int:
+LIGHT_MODEL_PARAMS = 30_000_000  # above this the forward pass dominates: keep its torch threads, no workers
+
+
+def choose_workers(requested: int | None, chars: int, light_model: bool = True) -> int:
     """Worker processes for ``chars`` of text: ``requested`` if given (0: none); else ``CANBO_WORKERS``
-    if set; else one per usable core when there are at least two and enough text to pay for the pool."""
+    if set; else, for a light model, one per usable core when there are at least two and enough text
+    to pay for the pool (a heavy model's forward pass is all the time: it keeps the cores' threads)."""
     if requested is None and os.environ.get("CANBO_WORKERS", "").strip():
         requested = int(os.environ["CANBO_WORKERS"])
     if requested is not None:
@@ -37,7 +41,7 @@ def choose_workers(requested: int | None, chars: int) -> int:
             raise ValueError(f"workers must be a whole number of at least 0, not {requested!r}")
         return requested
     cores = usable_cores()
-    return cores if cores >= 2 and chars >= MIN_PARALLEL_CHARS else 0
+    return cores if light_model and cores >= 2 and chars >= MIN_PARALLEL_CHARS else 0
 
 
 def _start_worker() -> None:

@@ -27,7 +27,7 @@ from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_i
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import POLICIES, Candidate, merge
 from canbo.model.normalise import normalise_document
-from canbo.model.parallel import CHUNK_CHARS, PreparePool, choose_workers, torch_threads
+from canbo.model.parallel import CHUNK_CHARS, LIGHT_MODEL_PARAMS, PreparePool, choose_workers, torch_threads
 from canbo.model.schema import Document, Entity, Relation
 from canbo.model.text import Span, iter_sentences, refine_at_boundaries, segment_at_spans, segment_words
 
@@ -68,6 +68,7 @@ class Pipeline:
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
         self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
+        self.light = sum(p.numel() for p in model.parameters()) < LIGHT_MODEL_PARAMS
         self._pool = None
 
     # ----------------------------------------------------------- public API
@@ -105,7 +106,7 @@ class Pipeline:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=sum(len(t) for t in texts), desc="predicting", unit="char", unit_scale=True)
-        n = choose_workers(self.workers if workers is None else workers, sum(map(len, texts)))
+        n = choose_workers(self.workers if workers is None else workers, sum(map(len, texts)), self.light)
         with torch_threads(1 if n else None):
             self._predict_groups(self._groups(texts, split, skipped, n), docs, batch_size, bar)
         if bar is not None:

@@ -62,6 +62,7 @@ def test_worker_count_choice(monkeypatch):
     monkeypatch.delenv("CANBO_WORKERS", raising=False)
     assert choose_workers(0, 10**9) == 0 and choose_workers(3, 10) == 3
     assert choose_workers(None, 100) == 0  # a sentence: no pool
+    assert choose_workers(None, 10**6, light_model=False) == 0  # a heavy model keeps its torch threads
     monkeypatch.setenv("CANBO_WORKERS", "1")
     assert choose_workers(None, 100) == 1
     with pytest.raises(ValueError, match="at least 0"):
