@@ -5,7 +5,9 @@ pages, each recipe beside ``RuleBaseline`` on the same folds.
 ``--only NAME ...``) and writes one ``<recipe>.json`` per recipe and ``ablation.md`` there
 (recipes may run in parallel processes: the tiny model trains on one core). Recipes are
 chosen by the CV mean; data/heldout is reported beside it, never used to choose. Scores come
-from the evaluation report's own function (strict character spans).
+from the evaluation report's own function (strict character spans). The committed table has
+(a), (b), (c), (d) and (d3); (d2) and (e) are defined but were not run to the end for it, and
+(e) needs its self-training labels first (the commands are in the comment above it).
 """
 
 from __future__ import annotations
