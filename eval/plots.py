@@ -92,6 +92,9 @@ def learning_curves(curves: Mapping[str, Mapping], path: Path, no_relations: Col
     return _save(fig, path)
 
 
+COUNTS = {"entity": "entities", "relation": "relations"}
+
+
 def reliability(curves: Mapping[str, Mapping], path: Path) -> Path:
     """Reliability diagrams (share exactly right against mean score per score bin) of entity and
     relation scores, one line per score kind; the diagonal is perfect calibration."""
@@ -101,7 +104,7 @@ def reliability(curves: Mapping[str, Mapping], path: Path) -> Path:
         for name, c in curves.items():
             bins = c[f"{kind}_bins"]
             ax.plot([b["mean_score"] for b in bins], [b["accuracy"] for b in bins], marker="o", ms=3,
-                    label=f"{name} (ECE {c[f'{kind}_ece']:.3f}, n={c[f'{kind}s']})")
+                    label=f"{name} (ECE {c[f'{kind}_ece']:.3f}, n={c[COUNTS[kind]]})")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("mean score in bin")
