@@ -121,7 +121,7 @@ def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw,
              "--tiny_merges", "200"]  # fmt: skip  # the shipped recipe's pretrained backbone is not in a fresh clone
     report = bench.run_bench(
         str(tiny_model_dir), quick=True, batches=(4,), reduced_precision=False, base_backbone=small_backbone,
-        raw_dir=small_raw, cold_repeats=1, progress=lambda s: None, train_overrides=small, ray=False,
+        raw_dir=small_raw, cold_repeats=1, progress=lambda s: None, train_overrides=small, ray=False, retries=0,
     )  # fmt: skip
     runs = report["runs"]
     assert not [n for n, r in runs.items() if "error" in r], runs
