@@ -79,9 +79,11 @@ def _calibration_line(target: Path) -> str:
     cal = target / "calibration.json"
     if not cal.is_file():
         return "- Scores: raw (no calibration.json)."
-    fitted = json.loads(cal.read_text(encoding="utf-8")).get("fitted_on", "")
-    return (f"- Scores: calibrated (Platt scaling per label and for relations, `canbo calibrate`) on {fitted}; "
-            "`--min-score P` keeps what scores at least P.")
+    d = json.loads(cal.read_text(encoding="utf-8"))
+    done = sorted(d.get("entity", {})) + (["HAS_POSITION"] if d.get("relation") else [])
+    return (f"- Scores: calibrated by Platt scaling (`canbo calibrate`) on {d.get('fitted_on', '')} for "
+            f"{', '.join(done) or 'nothing'}; the others keep raw scores (too few predictions there to fit: "
+            "`model.calibration.MIN_FIT`). `--min-score P` keeps what scores at least P.")
 
 
 def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> str:
