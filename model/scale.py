@@ -57,12 +57,18 @@ class Predictor:
             path = self.output_dir / f"shard-{uuid.uuid4().hex}.jsonl"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             shard = path.name
-        return {"shard": [shard], "documents": [len(lines)], "errors": [json.dumps(errors, ensure_ascii=False)]}
+        return {
+            "shard": [shard],
+            "documents": [len(lines)],
+            "errors": [json.dumps(errors, ensure_ascii=False)],
+        }
 
     def _predict(self, docs: list[tuple[str, str]]):
         """(source, Document or the error's message); a failing batch is redone document by document."""
         try:
-            yield from zip((s for s, _ in docs), self.pipe.predict_batch([t for _, t in docs], self.batch_size))
+            yield from zip(
+                (s for s, _ in docs), self.pipe.predict_batch([t for _, t in docs], self.batch_size)
+            )
             return
         except Exception:  # noqa: BLE001 - find which document failed, and keep the others
             pass
@@ -108,7 +114,9 @@ def corpus_files(inputs: list[str]) -> tuple[list[str], list[str]]:
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (*TEXT_SUFFIXES, ".jsonl"))
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (*TEXT_SUFFIXES, ".jsonl")
+            )
             if not found:
                 raise ValueError(f"folder {path} has no text or JSONL files")
         elif path.is_file():
@@ -170,7 +178,9 @@ def predict_corpus(
         if started:
             ray.shutdown()
     errors = [e for r in results for e in json.loads(r["errors"])]
-    (out / "errors.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+    (out / "errors.jsonl").write_text(
+        "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8"
+    )
     return {
         "documents": int(sum(r["documents"] for r in results)),
         "errors": errors,

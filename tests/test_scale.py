@@ -28,7 +28,9 @@ def test_ray_engine_gives_the_single_process_records_and_reports_failures(tmp_pa
     for k, text in enumerate(PAGES):
         files.append(pages / f"p{k}.txt")
         files[-1].write_text(text, encoding="utf-8")
-    (pages / "feed.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), "utf-8")
+    (pages / "feed.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), "utf-8"
+    )
     (pages / "binary.txt").write_bytes(b"\x00\x01\x02")
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
