@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from canbo.model.decode import WordSpan, spans_to_tags
 from canbo.model.schema import Entity
-from canbo.model.text import Span, segment_at_spans, split_sentences
+from canbo.model.text import Span, segment_at_spans, sentence_spans
 
 
 def sentence_word_tags(
@@ -37,7 +37,7 @@ def sentence_word_tags(
 def to_conll(text: str, entities: Sequence[Entity], split: bool = True) -> str:
     """CoNLL lines ``word<TAB>tag`` (syllables joined by '_'), a blank line between sentences."""
     blocks = []
-    for sent in split_sentences(text) if split else [Span(0, len(text))]:
+    for sent in sentence_spans(text, split):
         words, (tags,) = sentence_word_tags(text, sent.start, sent.end, [entities])
         if words:
             blocks.append("\n".join(f"{'_'.join(text[w.start:w.end].split())}\t{t}" for w, t in zip(words, tags)))

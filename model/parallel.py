@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+
+from canbo.model.text import sentence_spans
 
 CHUNK_CHARS = 8_000  # text sent to a worker at once (whole pages up to this size, else sentences)
 MIN_PARALLEL_CHARS = 20_000  # less text than this is prepared in the calling process (no pool start-up)
@@ -97,3 +99,28 @@ def torch_threads(n: int | None):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def prepare_tasks(texts: Sequence[str], split: bool, whole_texts: bool = True):
+    """Preparation tasks in reading order: a text of at most ``CHUNK_CHARS`` as a whole (a worker
+    splits it, furniture filter included), a longer one sentence by sentence (split here, so that
+    its sentences spread over the workers and never queue all at once)."""
+    for i, text in enumerate(texts):
+        if whole_texts and len(text) <= CHUNK_CHARS:
+            yield (i, text, split)
+        else:
+            for sent in sentence_spans(text, split):
+                yield (i, sent.start, sent.end, text[sent.start : sent.end])
+
+
+def task_chunks(tasks, chars: int = CHUNK_CHARS):
+    """Tasks in chunks of about ``chars`` characters: one message to a worker each."""
+    chunk, size = [], 0
+    for task in tasks:
+        chunk.append(task)
+        size += len(task[1] if len(task) == 3 else task[3])
+        if size >= chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk

@@ -27,9 +27,16 @@ from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_i
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import POLICIES, Candidate, merge
 from canbo.model.normalise import normalise_document
-from canbo.model.parallel import CHUNK_CHARS, LIGHT_MODEL_PARAMS, PreparePool, choose_workers, torch_threads
+from canbo.model.parallel import (
+    LIGHT_MODEL_PARAMS,
+    PreparePool,
+    choose_workers,
+    prepare_tasks,
+    task_chunks,
+    torch_threads,
+)
 from canbo.model.schema import Document, Entity, Relation
-from canbo.model.text import Span, iter_sentences, refine_at_boundaries, segment_at_spans, segment_words
+from canbo.model.text import Span, refine_at_boundaries, segment_at_spans, segment_words, sentence_spans
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 GROUP_SENTENCES = 512  # sentences prepared, encoded and decoded together: bounds memory on huge texts
@@ -175,9 +182,9 @@ class Pipeline:
         here or by ``workers`` forked processes (``model.parallel``)."""
         if workers:
             pool = self._pool_for(workers)
-            prepared = (r for chunk in pool.imap(_chunks(_tasks(texts, split))) for task in chunk for r in task)
+            prepared = (r for chunk in pool.imap(task_chunks(prepare_tasks(texts, split))) for task in chunk for r in task)
         else:
-            prepared = (r for task in _tasks(texts, split, whole_texts=False) for r in self.prepare_task(task))
+            prepared = (r for task in prepare_tasks(texts, split, whole_texts=False) for r in self.prepare_task(task))
         group: list[_Sentence] = []
         for sentence, lost in prepared:
             if lost:
@@ -199,11 +206,11 @@ class Pipeline:
 
     def prepare_task(self, task: tuple) -> list[tuple[_Sentence | None, tuple[int, list[str]] | None]]:
         """(prepared sentence or None, (doc, words that could not be placed) or None) for each sentence
-        of a task from ``_tasks``: a whole text ``(doc, text, split)`` to split here, or one sentence
+        of a task from ``parallel.prepare_tasks``: a whole text ``(doc, text, split)`` to split here, or one sentence
         ``(doc, start, end, piece)`` of a text; what a worker process sends back."""
         if len(task) == 3:
             doc, text, split = task
-            found = [(sent.start, sent.end, text[sent.start : sent.end]) for sent in _sentences(text, split)]
+            found = [(sent.start, sent.end, text[sent.start : sent.end]) for sent in sentence_spans(text, split)]
         else:
             doc, found = task[0], [task[1:]]
         out = []
@@ -329,35 +336,6 @@ class Pipeline:
             if p >= self.relation_threshold:
                 score = self.calibration.relation_score(p)
                 doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=score))
-
-
-def _sentences(text: str, split: bool):
-    return iter_sentences(text) if split else [Span(0, len(text))]
-
-
-def _tasks(texts: Sequence[str], split: bool, whole_texts: bool = True):
-    """Preparation tasks in reading order: a text of at most ``CHUNK_CHARS`` as a whole (a worker
-    splits it, furniture filter included), a longer one sentence by sentence (split here, so that
-    its sentences spread over the workers and never queue all at once)."""
-    for i, text in enumerate(texts):
-        if whole_texts and len(text) <= CHUNK_CHARS:
-            yield (i, text, split)
-        else:
-            for sent in _sentences(text, split):
-                yield (i, sent.start, sent.end, text[sent.start : sent.end])
-
-
-def _chunks(tasks, chars: int = CHUNK_CHARS):
-    """Tasks in chunks of about ``chars`` characters: one message to a worker each."""
-    chunk, size = [], 0
-    for task in tasks:
-        chunk.append(task)
-        size += len(task[1] if len(task) == 3 else task[3])
-        if size >= chars:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
 
 
 def check_batch_size(batch_size) -> None:

@@ -94,6 +94,12 @@ def iter_sentences(text: str, skip_boilerplate: bool = True, max_chars: int = MA
             yield from cut_long(text, sent, max_chars)
 
 
+def sentence_spans(text: str, split: bool = True) -> Iterable[Span]:
+    """The sentences of ``text`` (``iter_sentences``), or with ``split=False`` the whole text as one
+    sentence (gold sentences, which get no boilerplate filter)."""
+    return iter_sentences(text) if split else [Span(0, len(text))]
+
+
 def cut_long(text: str, span: Span, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
     """``span`` cut into pieces of at most ``max_chars``: after the last ";" (else ",") in the second
     half of the piece, else at the last space, else hard."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from canbo.model.calibration import Calibration
 from canbo.model.features import rule_spans
 from canbo.model.schema import Document, Entity, Relation
 
@@ -40,7 +41,7 @@ def pseudo_label(model_dir: str, sentences: list[str], min_score: float = 0.9, b
     from canbo.model.pipeline import load
 
     pipe = load(model_dir)
-    pipe.calibration.entity, pipe.calibration.relation = {}, None  # decide on raw scores, as documented
+    pipe.calibration = Calibration()  # decide on raw scores, as documented
     docs = pipe.predict_batch(sentences, batch_size=batch_size, progress=progress, split=False)
     kept = []
     for k, d in enumerate(docs):
