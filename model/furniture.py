@@ -175,12 +175,19 @@ def is_boilerplate(line: str) -> bool:
 def page_lines(text: str) -> list[Line]:
     """Every non-empty line of a page, trimmed, with why it is furniture (None for body).
 
+    Cached for the last few pages: splitting a page and reading its date both need it.
+
     Beyond ``furniture_reason`` line by line, the page's layout decides two more kinds:
     after a "related news" header, the title lines that follow are furniture up to the next
     prose line or furniture line; and before the first prose line, the lines above the last
     menu (site name, slogan, unit header) are the site's header, not the article's; after
     the last prose line, everything from the first footer or counter line on is footer.
     """
+    return list(_page_lines(text))
+
+
+@lru_cache(maxsize=32)
+def _page_lines(text: str) -> tuple[Line, ...]:
     from canbo.model.text import lines  # text imports this module; by call time both are loaded
 
     out: list[Line] = []
@@ -207,7 +214,7 @@ def page_lines(text: str) -> list[Line]:
     for k in range(footer, len(out)):  # below the footer's first line, everything is the site's footer
         if out[k].reason is None:
             out[k] = Line(out[k].start, out[k].end, "footer")
-    return out
+    return tuple(out)
 
 
 def _menu_blocks(text: str, out: list[Line]) -> None:
