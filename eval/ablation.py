@@ -122,21 +122,30 @@ def recipe_row(name: str, config: str, overrides: list[str], out: Path, gold, he
     return {"config": config, "overrides": overrides, "cv": folds, "heldout": held, "minutes": (time.perf_counter() - t) / 60}
 
 
-def policy_rows(name: str, runs: Path, gold, heldout) -> dict[str, dict[str, Any]]:
-    """A trained recipe's fold and full models rescored under every merge policy (no retraining)."""
+def policy_rows(
+    name: str, runs: Path, gold, heldout, policies: list[str] | None = None, rule_label_sets: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """A trained recipe's fold and full models rescored under merge policies (default: every one),
+    each with the rules deciding each comma-separated set of ``rule_label_sets`` first (default:
+    none), without retraining. Row names say both: ``d-chars [model-first +rules METRIC]``."""
     from canbo.model.merge import POLICIES
     from canbo.model.pipeline import load
 
     rows = {}
-    for policy in POLICIES:
-        folds = {}
-        for art in sorted({article_id(d) for d in gold}):
-            docs = [d for d in gold if article_id(d) == art]
-            pipe = load(runs / name / "cv" / f"fold-{art}", merge_policy=policy)
-            folds[art] = scores(docs, pipe.predict_batch([d.text for d in docs], split=False))
-        pipe = load(runs / name / "full", merge_policy=policy)
-        held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
-        rows[f"{name} [{policy}]"] = {"cv": folds, "heldout": held, "merge_policy": policy}
+    for policy in policies or POLICIES:
+        for labels in rule_label_sets or [""]:
+            rule_labels = [lab for lab in labels.split(",") if lab]
+            folds = {}
+            for art in sorted({article_id(d) for d in gold}):
+                docs = [d for d in gold if article_id(d) == art]
+                pipe = load(runs / name / "cv" / f"fold-{art}", merge_policy=policy, rule_labels=rule_labels)
+                folds[art] = scores(docs, pipe.predict_batch([d.text for d in docs], split=False))
+            pipe = load(runs / name / "full", merge_policy=policy, rule_labels=rule_labels)
+            held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
+            suffix = f" +rules {' '.join(rule_labels)}" if rule_labels else ""
+            rows[f"{name} [{policy}{suffix}]"] = {
+                "cv": folds, "heldout": held, "merge_policy": policy, "rule_labels": rule_labels,
+            }
     return rows
 
 
@@ -163,7 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", default="runs/ablation", help="Folder for the models of every fold.")
     ap.add_argument("--only", nargs="*", default=None, help="Recipes to run (default: all).")
     ap.add_argument("--policies", nargs="*", default=None, metavar="RECIPE",
-                    help="Rescore these already trained recipes under every merge policy (no training).")
+                    help="Rescore these already trained recipes under merge policies (no training).")
+    ap.add_argument("--policy", nargs="*", default=None, dest="policy_names", metavar="POLICY",
+                    help="With --policies: only these merge policies (default: all).")
+    ap.add_argument("--rule-labels", nargs="*", default=None, metavar="LABELS",
+                    help="With --policies: comma-separated label sets the rules decide first, one row each "
+                         "('' for none); e.g. '' METRIC METRIC,POSITION.")
     args = ap.parse_args(argv)
     out, runs = Path(args.out), Path(args.runs)
     out.mkdir(parents=True, exist_ok=True)
@@ -172,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "RuleBaseline.json").write_text(json.dumps(rules_row(gold, heldout), indent=2), encoding="utf-8")
     if args.policies is not None:
         for name in args.policies:
-            for row_name, row in policy_rows(name, runs, gold, heldout).items():
+            for row_name, row in policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels).items():
                 (out / f"{row_name}.json").write_text(json.dumps(row, indent=2, ensure_ascii=False), encoding="utf-8")
         write_table(out)
         return 0

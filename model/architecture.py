@@ -46,6 +46,7 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         char_features: bool = False,
         gazetteer_features: bool = False,
         merge_policy: str = "model",
+        rule_labels: list[str] | None = None,
         **kwargs: Any,
     ):
         self.backbone_config = backbone_config or {}
@@ -63,11 +64,12 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         self.rule_feature_dropout = rule_feature_dropout
         self.char_features = char_features
         self.gazetteer_features = gazetteer_features
-        from canbo.model.merge import POLICIES
+        from canbo.model.merge import POLICIES, check_rule_labels
 
         if merge_policy not in POLICIES:
             raise ValueError(f"merge policy {merge_policy!r} is not known (known: {', '.join(POLICIES)})")
         self.merge_policy = merge_policy
+        self.rule_labels = check_rule_labels(rule_labels or [], self.entity_labels)
         tags = bio_tags(tuple(self.entity_labels))
         kwargs["id2label"] = dict(enumerate(tags))
         kwargs["label2id"] = {t: i for i, t in enumerate(tags)}

@@ -8,6 +8,12 @@ and label from each). Policies:
 * ``rules-first``: the rules' spans, plus the tagger's spans that overlap none of them;
 * ``model-first``: the tagger's spans, plus the rules' spans that overlap none of them.
 
+``rule_labels`` names labels the rules own, under any policy: only the rules' spans of those
+labels are output (where the tagger found the same span, with the tagger's score), kept before
+anything else, and the policy fills the rest with spans of the other labels. ``model-first``
+with ``rule_labels=("METRIC",)`` keeps the rules' figures, then the tagger's spans of other
+labels that overlap none of them, then the rules' other spans that still fit.
+
 Which policy a model ships with is decided by cross-validation (``eval/ablation.md``) and
 saved in its config (``merge_policy``).
 """
@@ -38,10 +44,21 @@ class Merged:
     source: str  # "rules", "model" or "both"
 
 
-def merge(rules: list[Candidate], model: list[Candidate], policy: str) -> list[Merged]:
+def check_rule_labels(rule_labels, entity_labels) -> list[str]:
+    """``rule_labels`` as a list, each one of ``entity_labels``; an unknown label is one sentence."""
+    unknown = [lab for lab in rule_labels if lab not in entity_labels]
+    if unknown:
+        raise ValueError(f"rule_labels: {', '.join(unknown)} not among the entity labels ({', '.join(entity_labels)})")
+    return list(rule_labels)
+
+
+def merge(
+    rules: list[Candidate], model: list[Candidate], policy: str, rule_labels: tuple[str, ...] | list[str] = ()
+) -> list[Merged]:
     """The spans ``policy`` keeps, sorted, never overlapping, each with its source."""
     if policy not in POLICIES:
         raise ValueError(f"unknown merge policy {policy!r} (choose from {', '.join(POLICIES)})")
+    labels = set(rule_labels)
     same = {(c.start, c.end, c.label) for c in rules} & {(c.start, c.end, c.label) for c in model}
 
     def tag(c: Candidate, who: str) -> Merged:
@@ -53,8 +70,13 @@ def merge(rules: list[Candidate], model: list[Candidate], policy: str) -> list[M
         "rules-first": ([tag(c, "rules") for c in rules], [tag(c, "model") for c in model]),
         "model-first": ([tag(c, "model") for c in model], [tag(c, "rules") for c in rules]),
     }[policy]
-    kept = list(first)
-    for c in second:
+    # the rules own these labels and are kept first; where the tagger agrees, its score is kept
+    scores = {(c.start, c.end, c.label): c.score for c in model}
+    first = [m for m in first if m.label not in labels]
+    second = [m for m in second if m.label not in labels]
+    kept = [tag(Candidate(c.start, c.end, c.label, scores.get((c.start, c.end, c.label), c.score)), "rules")
+            for c in rules if c.label in labels]
+    for c in [*first, *second]:
         if not any(c.start < k.end and k.start < c.end for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda m: (m.start, m.end))

@@ -25,7 +25,7 @@ from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, vit
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
-from canbo.model.merge import POLICIES, Candidate, merge
+from canbo.model.merge import POLICIES, Candidate, check_rule_labels, merge
 from canbo.model.normalise import normalise_document
 from canbo.model.parallel import (
     LIGHT_MODEL_PARAMS,
@@ -62,7 +62,7 @@ class Pipeline:
 
     def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
                  merge_policy: str | None = None, workers: int | None = None,
-                 calibration: Calibration | None = None):
+                 calibration: Calibration | None = None, rule_labels: Sequence[str] | None = None):
         self.model = model.eval()
         self.calibration = calibration or Calibration()  # raw scores when the model has none
         self.config = model.config
@@ -70,6 +70,8 @@ class Pipeline:
         self.merge_policy = merge_policy or getattr(self.config, "merge_policy", "model")
         if self.merge_policy not in POLICIES:
             raise ValueError(f"unknown merge policy {self.merge_policy!r} (choose from {', '.join(POLICIES)})")
+        labels = getattr(self.config, "rule_labels", []) if rule_labels is None else rule_labels
+        self.rule_labels = check_rule_labels(labels, self.config.entity_labels)
         self.tags = self.config.tags
         self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
         self.segmenter = segmenter
@@ -224,11 +226,11 @@ class Pipeline:
         """Apply the merge policy (``model.merge``) to the tagger's spans and the rules' spans of one
         sentence; every span then knows its exact characters and which component decided it."""
         model = [Candidate(*char_span(s.words, sp), sp.label, sp.score) for sp in s.spans]
-        if self.merge_policy == "model" or s.span is None:
+        if (self.merge_policy == "model" and not self.rule_labels) or s.span is None:
             s.decided = [(c.start, c.end, "model") for c in model]
             return
         rules = [Candidate(e.start, e.end, e.label, 1.0) for e in s.rules or []]
-        merged = merge(rules, model, self.merge_policy)
+        merged = merge(rules, model, self.merge_policy, self.rule_labels)
         starts = [w.start for w in s.words]
         s.spans, s.decided = [], []
         for m in merged:
@@ -253,7 +255,7 @@ class Pipeline:
     def _inputs(self, text: str, sent: Span, words: list[Span]) -> tuple[list[Span], list[Window], list[Entity]]:
         """The rule component's spans, the words cut at their edges (when the tagger reads rule tags:
         no tag is lost on a straddling word), and the encoder windows with rule tags and shapes."""
-        uses_rules = self.config.rule_features or self.merge_policy != "model"
+        uses_rules = self.config.rule_features or self.merge_policy != "model" or bool(self.rule_labels)
         found = rule_spans(text, sent.start, sent.end) if uses_rules else []
         tags = shapes = None
         if self.config.rule_features:
@@ -383,9 +385,10 @@ def load(
     segmenter: Callable[[str], list[str]] | None = None,
     merge_policy: str | None = None,
     backend: str = "auto",
+    rule_labels: Sequence[str] | None = None,
 ) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model.
-    ``merge_policy`` overrides the one saved with the model (``model.merge.POLICIES``). Scores are
+    ``merge_policy`` and ``rule_labels`` override the ones saved with the model (``model.merge``). Scores are
     calibrated when the folder has a ``calibration.json`` (``model.calibration``).
 
     ``backend`` "torch" runs the checkpoint in plain torch (``model.checkpoint``: no transformers
@@ -414,7 +417,8 @@ def load(
         calibration = Calibration.load(folder)
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelUnavailableError(f"'{folder}': its {CALIBRATION_FILE} cannot be read ({exc})") from exc
-    return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy, calibration=calibration)
+    return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy, calibration=calibration,
+                    rule_labels=rule_labels)
 
 
 def _load_plain(folder: Path, required: bool):
@@ -455,7 +459,8 @@ def check_run_info(folder: Path, config) -> None:
             f"'{folder}': the label maps in config.json differ from the ones the weights were trained with "
             "(run_info.json records their checksum); restore the original config.json"
         )
-    uses_rules = config.rule_features or getattr(config, "merge_policy", "model") != "model"
+    uses_rules = (config.rule_features or getattr(config, "merge_policy", "model") != "model"
+                  or bool(getattr(config, "rule_labels", None)))
     if uses_rules and info.get("rules_version"):
         from canbo.model.rules import rules_version
 

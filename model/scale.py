@@ -5,7 +5,8 @@ JSONL files hold one ``{"url": ..., "text": ...}`` document a line.  Ray Data re
 ``map_batches`` runs a ``Predictor`` actor per worker (the model is loaded once per actor) and
 each batch is written by its actor as one JSONL shard in ``output_dir``: one line per document,
 ``{"source": ..., "text": ..., "entities": [...], "relations": [...]}`` as ``canbo predict
---format jsonl`` writes it (source = the file, or the record's url).  A document that cannot be
+--format jsonl`` writes it (source = the file, or the record's url), plus ``model_version`` (as
+``canbo index`` records it), so that ``canbo index --from DIR`` stores the shards as they are.  A document that cannot be
 read or predicted is a line of ``errors.jsonl`` (``{"source", "error"}``) and costs nothing else.
 
 ``RAY_ADDRESS`` (or ``address=``) runs on an existing cluster (``ray start --head``); otherwise a
@@ -31,10 +32,12 @@ class Predictor:
     def __init__(self, model: str | None, output_dir: str, batch_size: int = 32):
         import torch
 
+        from canbo.model.directory.store import model_version
         from canbo.model.pipeline import load
 
         torch.set_num_threads(1)  # one actor per CPU: actors sharing cores must not oversubscribe them
         self.pipe = load(model)
+        self.version = model_version(model)  # each line says which model made it (canbo index --from)
         self.pipe.workers = 0
         self.output_dir = Path(output_dir)
         self.batch_size = batch_size
@@ -51,7 +54,8 @@ class Predictor:
             if isinstance(result, str):
                 errors.append({"source": source, "error": result})
             else:
-                lines.append(json.dumps({"source": source, **result.to_dict()}, ensure_ascii=False))
+                record = {"source": source, **result.to_dict(), "model_version": self.version}
+                lines.append(json.dumps(record, ensure_ascii=False))
         shard = ""
         if lines:
             path = self.output_dir / f"shard-{uuid.uuid4().hex}.jsonl"

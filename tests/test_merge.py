@@ -42,3 +42,25 @@ def test_scores_come_from_the_component_that_decided():
 def test_unknown_policy_is_one_sentence():
     with pytest.raises(ValueError, match="unknown merge policy 'union'"):
         merge(RULES, MODEL, "union")
+
+
+def test_rule_labels_are_owned_by_the_rules():
+    rules = [Candidate(0, 12, "METRIC"), Candidate(20, 30, "LOCATION")]
+    model = [Candidate(0, 5, "METRIC", 0.9), Candidate(8, 16, "ORG", 0.8), Candidate(20, 26, "LOCATION", 0.7),
+             Candidate(40, 44, "METRIC", 0.6)]  # fmt: skip
+    got = [(m.start, m.end, m.label, m.source) for m in merge(rules, model, "model-first", rule_labels=["METRIC"])]
+    # the rules' figure beats the tagger's shorter one and the ORG overlapping it; the tagger's
+    # LOCATION still beats the rules' (LOCATION is not a rule label); its own figure elsewhere goes
+    assert got == [(0, 12, "METRIC", "rules"), (20, 26, "LOCATION", "model")]
+
+
+def test_rule_labels_keep_the_taggers_score_where_both_agree():
+    rules = [Candidate(0, 12, "METRIC")]
+    merged = merge(rules, [Candidate(0, 12, "METRIC", 0.4)], "model", rule_labels=["METRIC"])
+    assert [(m.source, m.score) for m in merged] == [("both", 0.4)]
+
+
+def test_rule_labels_under_the_model_policy_add_no_other_rule_spans():
+    rules = [Candidate(0, 12, "METRIC"), Candidate(20, 30, "LOCATION")]
+    got = [(m.label, m.source) for m in merge(rules, [], "model", rule_labels=("METRIC",))]
+    assert got == [("METRIC", "rules")]

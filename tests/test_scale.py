@@ -54,9 +54,17 @@ def test_ray_engine_gives_the_single_process_records_and_reports_failures(tmp_pa
     from canbo.model.pipeline import load
 
     want.append({"source": RECORDS[0]["url"], **load().predict(RECORDS[0]["text"]).to_dict()})
+    from canbo.model.directory.store import model_version
+
+    assert {r.pop("model_version") for r in got} == {model_version()}  # each line names its model
     key = lambda r: r["source"].rsplit("/", 1)[-1]  # noqa: E731 - ray reads absolute paths
     assert sorted(got, key=key) == sorted(want, key=key)
     assert len(got) == 3 and all(r["entities"] for r in got)
+
+    # the shards feed the directory as they are: 3 pages stored, the 2 failures reported
+    db = str(tmp_path / "directory.sqlite")
+    assert main(["index", "--from", str(tmp_path / "out"), "--db", db]) == 1
+    assert "5 pages: 3 new, 0 re-indexed, 0 skipped (unchanged), 2 failed" in capsys.readouterr().err
 
 
 def test_ray_engine_needs_an_output_folder(tmp_path, capsys):

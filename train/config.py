@@ -91,6 +91,11 @@ class ModelConfig:
         metadata={"help": "Which spans the model outputs (model.merge): model, rules, rules-first or model-first; "
                   "saved with the weights."},
     )
+    rule_labels: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Labels whose rule spans are kept before the model's (model.merge), under any merge "
+                  "policy; e.g. METRIC. Saved with the weights."},
+    )
     tiny_hidden_size: int = field(default=128, metadata={"help": "'tiny' backbone: hidden size."})
     tiny_layers: int = field(default=2, metadata={"help": "'tiny' backbone: transformer layers."})
     tiny_heads: int = field(default=2, metadata={"help": "'tiny' backbone: attention heads."})
@@ -105,6 +110,10 @@ class ModelConfig:
 
         if self.merge_policy not in POLICIES:
             raise ValueError(f"model: merge_policy must be one of {', '.join(POLICIES)}")
+        from canbo.model.labels import ENTITY_LABELS
+        from canbo.model.merge import check_rule_labels
+
+        check_rule_labels(self.rule_labels, ENTITY_LABELS)
         if self.gazetteer_features and not self.char_features:
             raise ValueError("model: gazetteer_features needs char_features (they share the word-shape input)")
         if not 0.0 < self.relation_threshold < 1.0:

@@ -25,8 +25,18 @@ def register(sub) -> None:
     )
     p.add_argument(
         "pages",
-        nargs="+",
+        nargs="*",
         help="Text files, folders (read recursively) or .jsonl files of {url, text[, date]}.",
+    )
+    p.add_argument(
+        "--from",
+        dest="predicted",
+        nargs="+",
+        default=[],
+        metavar="DIR",
+        help="Folders (or .jsonl files) of predictions made elsewhere, e.g. the shards of "
+        "'canbo predict --engine ray --output DIR' or 'canbo predict -f jsonl': stored as they are, "
+        "with no model run (their errors.jsonl lines count as failed pages).",
     )
     p.add_argument(
         "--db", default=DEFAULT_DB, help=f"The directory file (default: {DEFAULT_DB}; created when absent)."
@@ -75,17 +85,25 @@ def register(sub) -> None:
 
 
 def _index(args) -> int:
+    from itertools import chain
+
+    from canbo.model.directory.shards import iter_predicted
     from canbo.model.directory.store import connect, index_pages, iter_pages, model_version
 
+    if not args.pages and not args.predicted:
+        print("canbo index: give pages to index, or --from DIR with predictions", file=sys.stderr)
+        return 2
     connect(args.db, create=True).close()  # a bad --db fails before the model is loaded
-    from canbo.model.pipeline import load
+    pipe = version = None
+    if args.pages:  # predictions alone (--from) need no model
+        from canbo.model.pipeline import load
 
-    pipe = load(args.model)
+        pipe, version = load(args.model), model_version(args.model)
     summary = index_pages(
         args.db,
-        iter_pages(args.pages),
+        chain(iter_predicted(args.predicted), iter_pages(args.pages)),
         pipe,
-        model_version(args.model),
+        version,
         batch_size=args.batch_size,
         pages_per_batch=args.pages_per_batch,
         progress=True,

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from canbo.model.directory.people import assign, person_keys, recluster
+from canbo.model.directory.shards import Predicted
 from canbo.model.inputs import Input, decode_bytes, iter_inputs
 from canbo.model.schema import Document, jsonl_lines
 
@@ -170,12 +171,15 @@ def index_pages(
     db: str | Path,
     inputs: Iterable[Input],
     pipeline,
-    version: str,
+    version: str | None,
     batch_size: int = 32,
     pages_per_batch: int = PAGES_PER_BATCH,
     progress: bool = False,
 ) -> Summary:
-    """Index ``inputs`` (from ``iter_pages``) into ``db`` with ``pipeline``; see the module docstring."""
+    """Index ``inputs`` (from ``iter_pages``) into ``db`` with ``pipeline``, stored as ``version``;
+    see the module docstring. Pages already predicted (``shards.Predicted``, from
+    ``shards.iter_predicted``) are stored as they are, with their own version, and need no
+    pipeline (it may be None when every input is one)."""
     conn = connect(db, create=True)
     summary = Summary()
     bar = None
@@ -218,7 +222,7 @@ def _index_batch(
         row = conn.execute(
             "SELECT id, content_hash, model_version FROM documents WHERE source = ?", (item.source,)
         ).fetchone()
-        if (row and row[1] == digest and row[2] == version) or (
+        if (row and row[1] == digest and row[2] == _version(item, version)) or (
             item.source in todo and todo[item.source][1] == digest
         ):
             summary.skipped += 1
@@ -239,7 +243,7 @@ def _index_batch(
             try:
                 if old_id is not None:
                     remove_document(conn, old_id)
-                write_document(conn, item.source, digest, version, doc)
+                write_document(conn, item.source, digest, _version(item, version), doc)
             except Exception as exc:  # noqa: BLE001 - one failing page never loses the others
                 conn.execute("ROLLBACK TO page")
                 conn.execute("RELEASE page")
@@ -255,8 +259,19 @@ def _index_batch(
     _tick(bar, len(items))
 
 
+def _version(item: Input, version: str | None) -> str:
+    return item.version if isinstance(item, Predicted) else version
+
+
 def _predict(pipeline, items: list[Input], batch_size: int, summary: Summary) -> list[Document | None]:
-    """Documents for ``items``; when the batch fails, page by page, a failing page recorded and None."""
+    """Documents for ``items`` (a predicted page's own); the others predicted in one batch, and when
+    the batch fails, page by page, a failing page recorded and None."""
+    done = {k: it.doc for k, it in enumerate(items) if isinstance(it, Predicted)}
+    if done:
+        rest = iter(_predict(pipeline, [it for it in items if not isinstance(it, Predicted)], batch_size, summary))
+        return [done[k] if k in done else next(rest) for k in range(len(items))]
+    if not items:
+        return []
 
     def with_dates(docs: list[Document], its: list[Input]) -> list[Document]:
         from canbo.model.normalise import normalise_document
