@@ -46,14 +46,14 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     # Vietnam's administrative units (model/lexicon/units.tsv, any level)?
     "d3-gazetteer": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
                                "--char_features", "true", "--relation_span_noise", "0.3", "--gazetteer_features", "true"]),
-    # (e): (d3) + self-training labels on data/unlabeled, each fold's file made by that fold's (c) model
-    # (never trained on the held-out article), the full model's by the full (c) model:
+    # (e): (d), the best of (d), (d2) and (d3) on CV, + self-training labels on data/unlabeled, each fold's
+    # file made by that fold's (c) model (never trained on the held-out article), the full model's by the
+    # full (c) model; 3 epochs instead of 4 for about the same number of steps:
     #   canbo selftrain --model runs/ablation/c-pretrained/cv/fold-000 --out runs/selftrain/000.jsonl  (... each fold)
     #   canbo selftrain --model runs/ablation/c-pretrained/full --out runs/selftrain/full.jsonl
     "e-selftrain": (DEFAULT, ["--extra_train", str(ROOT / "data" / "written" / "annotated"),
                               str(ROOT / "runs" / "selftrain" / "{fold}.jsonl"), "--epochs", "3",
-                              "--backbone", str(ROOT / "runs" / "pretrained"), "--char_features", "true",
-                              "--relation_span_noise", "0.3", "--gazetteer_features", "true"]),
+                              "--backbone", str(ROOT / "runs" / "pretrained"), "--char_features", "true"]),
 }
 
 
@@ -123,11 +123,13 @@ def recipe_row(name: str, config: str, overrides: list[str], out: Path, gold, he
 
 
 def policy_rows(
-    name: str, runs: Path, gold, heldout, policies: list[str] | None = None, rule_label_sets: list[str] | None = None
+    name: str, runs: Path, gold, heldout, policies: list[str] | None = None, rule_label_sets: list[str] | None = None,
+    one_holder: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """A trained recipe's fold and full models rescored under merge policies (default: every one),
-    each with the rules deciding each comma-separated set of ``rule_label_sets`` first (default:
-    none), without retraining. Row names say both: ``d-chars [model-first +rules METRIC]``."""
+    each with the rules owning each comma-separated set of ``rule_label_sets`` (default: none), and
+    with ``one_holder`` each POSITION keeping its best holder only (``model.decode.kept_relations``),
+    without retraining. Row names say all three: ``d-chars [model-first +rules METRIC, one holder]``."""
     from canbo.model.merge import POLICIES
     from canbo.model.pipeline import load
 
@@ -139,12 +141,14 @@ def policy_rows(
             for art in sorted({article_id(d) for d in gold}):
                 docs = [d for d in gold if article_id(d) == art]
                 pipe = load(runs / name / "cv" / f"fold-{art}", merge_policy=policy, rule_labels=rule_labels)
+                pipe.one_holder = one_holder
                 folds[art] = scores(docs, pipe.predict_batch([d.text for d in docs], split=False))
             pipe = load(runs / name / "full", merge_policy=policy, rule_labels=rule_labels)
+            pipe.one_holder = one_holder
             held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
-            suffix = f" +rules {' '.join(rule_labels)}" if rule_labels else ""
+            suffix = (f" +rules {' '.join(rule_labels)}" if rule_labels else "") + (", one holder" if one_holder else "")
             rows[f"{name} [{policy}{suffix}]"] = {
-                "cv": folds, "heldout": held, "merge_policy": policy, "rule_labels": rule_labels,
+                "cv": folds, "heldout": held, "merge_policy": policy, "rule_labels": rule_labels, "one_holder": one_holder,
             }
     return rows
 
@@ -178,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule-labels", nargs="*", default=None, metavar="LABELS",
                     help="With --policies: comma-separated label sets the rules decide first, one row each "
                          "('' for none); e.g. '' METRIC METRIC,POSITION.")
+    ap.add_argument("--one-holder", action="store_true",
+                    help="With --policies: each POSITION keeps its best-scoring holder only (model.decode.kept_relations).")
     args = ap.parse_args(argv)
     out, runs = Path(args.out), Path(args.runs)
     out.mkdir(parents=True, exist_ok=True)
@@ -186,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     (out / "RuleBaseline.json").write_text(json.dumps(rules_row(gold, heldout), indent=2), encoding="utf-8")
     if args.policies is not None:
         for name in args.policies:
-            for row_name, row in policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels).items():
+            rescored = policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels, args.one_holder)
+            for row_name, row in rescored.items():
                 (out / f"{row_name}.json").write_text(json.dumps(row, indent=2, ensure_ascii=False), encoding="utf-8")
         write_table(out)
         return 0

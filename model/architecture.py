@@ -47,6 +47,7 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         gazetteer_features: bool = False,
         merge_policy: str = "model",
         rule_labels: list[str] | None = None,
+        relation_one_holder: bool = True,
         **kwargs: Any,
     ):
         self.backbone_config = backbone_config or {}
@@ -59,6 +60,7 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         self.head_dropout = head_dropout
         self.relation_loss_weight = relation_loss_weight
         self.relation_threshold = relation_threshold
+        self.relation_one_holder = relation_one_holder
         self.max_tokens = max_tokens
         self.rule_features = rule_features
         self.rule_feature_dropout = rule_feature_dropout

@@ -161,6 +161,22 @@ def relation_candidates(
     return out
 
 
+def kept_relations(
+    pair_scores: dict[tuple[int, int], float], threshold: float, one_holder: bool = True
+) -> list[tuple[tuple[int, int], float]]:
+    """The (head, tail) pairs scoring at least ``threshold``, sorted; with ``one_holder``, each tail
+    (a POSITION mention) keeps only its best-scoring head: the guidelines link each title to the
+    one person of its segment, and no POSITION of the gold or written corpus has two holders."""
+    kept = sorted((pair, p) for pair, p in pair_scores.items() if p >= threshold)
+    if not one_holder:
+        return kept
+    best: dict[int, tuple[tuple[int, int], float]] = {}
+    for pair, p in kept:
+        if pair[1] not in best or p > best[pair[1]][1]:
+            best[pair[1]] = (pair, p)
+    return sorted(best.values())
+
+
 def distance_bucket(distance: int, n_buckets: int) -> int:
     """Log-spaced bucket of a signed word distance: 0..n_buckets-1 for head-before-tail,
     n_buckets..2*n_buckets-1 for head-after-tail."""

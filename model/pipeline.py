@@ -21,7 +21,7 @@ import torch
 from canbo.model.calibration import FILE as CALIBRATION_FILE
 from canbo.model.calibration import Calibration
 from canbo.model.casing import is_shouted, recase
-from canbo.model.decode import WordSpan, relation_candidates, tags_to_spans, viterbi_decode_batch
+from canbo.model.decode import WordSpan, kept_relations, relation_candidates, tags_to_spans, viterbi_decode_batch
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
@@ -76,6 +76,7 @@ class Pipeline:
         self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
+        self.one_holder = bool(getattr(self.config, "relation_one_holder", True))  # model.decode.kept_relations
         self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
         self.light = sum(p.numel() for p in model.parameters()) < LIGHT_MODEL_PARAMS
         self._pool = None
@@ -167,10 +168,9 @@ class Pipeline:
         self._encode(todo, batch_size)
         self._score_pairs(todo)
         for s in todo:
-            for (h, t), p in sorted(s.pair_scores.items()):
-                if p >= self.relation_threshold:
-                    score = self.calibration.relation_score(p)
-                    out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=score))
+            for (h, t), p in self._relations(s):
+                score = self.calibration.relation_score(p)
+                out[s.doc].relations.append(Relation(h, t, self.config.relation_label, score=score))
         return out
 
     def prepare(self, texts: Sequence[str], split: bool = True, workers: int = 0) -> list[_Sentence]:
@@ -334,10 +334,12 @@ class Pipeline:
             index[k] = len(doc.entities)
             score = self.calibration.entity_score(sp.label, sp.score) if source == "model" else sp.score
             doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=score, source=source))
-        for (h, t), p in sorted(s.pair_scores.items()):
-            if p >= self.relation_threshold:
-                score = self.calibration.relation_score(p)
-                doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=score))
+        for (h, t), p in self._relations(s):
+            score = self.calibration.relation_score(p)
+            doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=score))
+
+    def _relations(self, s: _Sentence) -> list[tuple[tuple[int, int], float]]:
+        return kept_relations(s.pair_scores, self.relation_threshold, self.one_holder)
 
 
 def check_batch_size(batch_size) -> None:

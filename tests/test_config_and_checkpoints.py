@@ -104,3 +104,26 @@ def test_merge_policy_is_saved_and_can_be_overridden(tmp_path):
     sentence = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."
     sources = {e.source for e in load(target).predict(sentence).entities}
     assert sources and sources <= {"rules", "model", "both"}
+
+
+def test_rule_labels_are_saved_checked_and_decide_those_labels(tmp_path):
+    from canbo.model.features import rule_spans
+
+    target, cfg = _copy_default(tmp_path)
+    sentence = "Năm 2023, thu ngân sách trên địa bàn huyện Yên Lạc đạt 1.528 tỷ đồng, tăng 12%."
+    for labels in ([], ["METRIC"]):
+        cfg["rule_labels"] = labels
+        (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+        pipe = load(target, merge_policy="model")
+        assert pipe.rule_labels == labels
+        doc = pipe.predict(sentence)
+        figures = [(e.start, e.end) for e in doc.entities if e.label == "METRIC"]
+        if labels:  # exactly the rules' figures, whatever the tagger thought
+            assert figures == [(e.start, e.end) for e in rule_spans(sentence) if e.label == "METRIC"]
+            assert all(e.source in ("rules", "both") for e in doc.entities if e.label == "METRIC")
+        else:
+            assert all(e.source == "model" for e in doc.entities)
+    cfg["rule_labels"] = ["FIGURE"]
+    (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    with pytest.raises(ModelUnavailableError, match="rule_labels: FIGURE not among the entity labels"):
+        load(target)

@@ -109,3 +109,14 @@ def test_relation_candidates_are_capped_by_word_distance():
     starts = [0, 3, 100, 104]
     assert relation_candidates(labels, "PERSON", "POSITION", starts=starts, max_distance=10) == [(0, 1), (3, 2)]
     assert len(relation_candidates(labels, "PERSON", "POSITION")) == 4
+
+
+def test_kept_relations_threshold_and_one_holder_per_position():
+    from canbo.model.decode import kept_relations
+
+    # "Phó Bí thư Thành ủy A, Bí thư Huyện ủy B": A (0) is also scored with B's title (3)
+    scores = {(0, 1): 0.9, (0, 3): 0.6, (2, 3): 0.8, (2, 1): 0.2}
+    assert kept_relations(scores, 0.5) == [((0, 1), 0.9), ((2, 3), 0.8)]
+    assert kept_relations(scores, 0.5, one_holder=False) == [((0, 1), 0.9), ((0, 3), 0.6), ((2, 3), 0.8)]
+    # one person may still hold several titles
+    assert kept_relations({(0, 1): 0.7, (0, 3): 0.9}, 0.5) == [((0, 1), 0.7), ((0, 3), 0.9)]

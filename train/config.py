@@ -86,6 +86,11 @@ class ModelConfig:
                   "of an administrative unit (model/lexicon/units.tsv)."},
     )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
+    relation_one_holder: bool = field(
+        default=True,
+        metadata={"help": "Each POSITION mention keeps only its best-scoring holder (model.decode.kept_relations); "
+                  "false for data where one title mention names several people."},
+    )
     merge_policy: str = field(
         default="model",
         metadata={"help": "Which spans the model outputs (model.merge): model, rules, rules-first or model-first; "

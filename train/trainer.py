@@ -104,6 +104,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         gazetteer_features=model_cfg.gazetteer_features,
         merge_policy=model_cfg.merge_policy,
         rule_labels=model_cfg.rule_labels,
+        relation_one_holder=model_cfg.relation_one_holder,
         backbone_name=model_cfg.backbone,
     )
     torch.manual_seed(seed)
