@@ -49,6 +49,28 @@ def decode_bytes(raw: bytes, name: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def jsonl_records(path: Path) -> Iterator[tuple[str, object, str | None]]:
+    """``(where, object, None)`` for each non-blank line of a JSONL file (``where`` is ``path:line``),
+    ``(where, None, error)`` for a line that is not JSON, or once for a file that cannot be read."""
+    import json
+
+    from canbo.model.schema import jsonl_lines
+
+    try:
+        content = decode_bytes(path.read_bytes(), str(path))
+    except (OSError, ValueError) as exc:
+        yield str(path), None, str(exc)
+        return
+    for lineno, line in enumerate(jsonl_lines(content), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            yield where, json.loads(line), None
+        except json.JSONDecodeError as exc:
+            yield where, None, f"{where}: not JSON ({exc.msg})"
+
+
 def is_folder(arg: str) -> bool:
     """Is this argument read as a folder (an existing directory; "" and "-" never are)?"""
     return arg not in ("", "-") and Path(arg).is_dir()

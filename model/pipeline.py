@@ -21,7 +21,13 @@ import torch
 from canbo.model.calibration import FILE as CALIBRATION_FILE
 from canbo.model.calibration import Calibration
 from canbo.model.casing import is_shouted, recase
-from canbo.model.decode import WordSpan, kept_relations, relation_candidates, tags_to_spans, viterbi_decode_batch
+from canbo.model.decode import (
+    WordSpan,
+    kept_relations,
+    relation_candidates,
+    tags_to_spans,
+    viterbi_decode_batch,
+)
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path

@@ -10,13 +10,12 @@ without the normalised fields is normalised here).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from canbo.model.inputs import Input, decode_bytes
-from canbo.model.schema import Document, document_from_dict, jsonl_lines
+from canbo.model.inputs import Input, jsonl_records
+from canbo.model.schema import Document, document_from_dict
 
 ERRORS_FILE = "errors.jsonl"
 UNRECORDED = "unrecorded"  # the model version of lines that do not name one (canbo predict -f jsonl)
@@ -49,21 +48,11 @@ def iter_predicted(paths: Iterable[str]) -> Iterator[Input]:
         if isinstance(path, str):
             yield Input(path, error=f"{path} does not exist")
             continue
-        try:
-            content = decode_bytes(path.read_bytes(), str(path))
-        except (OSError, ValueError) as exc:
-            yield Input(str(path), error=str(exc))
-            continue
-        for lineno, line in enumerate(jsonl_lines(content), start=1):
-            if line.strip():
-                yield _page(line, f"{path}:{lineno}", errors=path.name == ERRORS_FILE)
+        for where, obj, error in jsonl_records(path):
+            yield Input(where, error=error) if error is not None else _page(obj, where, path.name == ERRORS_FILE)
 
 
-def _page(line: str, where: str, errors: bool) -> Input:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return Input(where, error=f"{where}: not JSON ({exc.msg})")
+def _page(obj, where: str, errors: bool) -> Input:
     if not isinstance(obj, dict):
         return Input(where, error=f"{where}: a line must be a JSON object")
     if errors:

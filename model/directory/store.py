@@ -19,8 +19,8 @@ from pathlib import Path
 
 from canbo.model.directory.people import assign, person_keys, recluster
 from canbo.model.directory.shards import Predicted
-from canbo.model.inputs import Input, decode_bytes, iter_inputs
-from canbo.model.schema import Document, jsonl_lines
+from canbo.model.inputs import Input, iter_inputs, jsonl_records
+from canbo.model.schema import Document
 
 SCHEMA_FILE = Path(__file__).parent / "schema.sql"
 SCHEMA_VERSION = "1"
@@ -130,19 +130,9 @@ def iter_pages(args: Iterable[str]) -> Iterator[Input]:
 
 
 def _jsonl_pages(path: Path) -> Iterator[Input]:
-    try:
-        content = decode_bytes(path.read_bytes(), str(path))
-    except (OSError, ValueError) as exc:
-        yield Input(str(path), error=str(exc))
-        return
-    for lineno, line in enumerate(jsonl_lines(content), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Input(where, error=f"{where}: not JSON ({exc.msg})")
+    for where, obj, error in jsonl_records(path):
+        if error is not None:
+            yield Input(where, error=error)
             continue
         if (
             not isinstance(obj, dict)
