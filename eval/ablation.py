@@ -27,25 +27,29 @@ DEFAULT = "train/configs/default.yaml"
 WRITTEN = ["--extra_train", str(ROOT / "data" / "written" / "annotated")]
 # (b) adds 3,903 written sentences to (a)'s 2,154; 4 epochs instead of 10 keep the number of
 # optimizer steps (and the training cost) about the same.
+# (a) to (d3) were measured before the rules owned METRIC and each POSITION kept one holder: they
+# keep the settings they were scored with (rescore them under others with --policies)
+BEFORE = ["--merge_policy", "model", "--rule_labels", "--relation_one_holder", "false"]
 RECIPES: dict[str, tuple[str, list[str]]] = {
-    "a-default": (DEFAULT, []),
-    "b-written": (DEFAULT, [*WRITTEN, "--epochs", "4"]),
-    "b2-written-no-templates": (DEFAULT, [*WRITTEN, "--synthetic", "0", "--epochs", "5"]),
-    "b3-written-augment": (DEFAULT, [*WRITTEN, "--augment", "1", "--epochs", "3"]),
+    "a-default": (DEFAULT, [*BEFORE]),
+    "b-written": (DEFAULT, [*WRITTEN, "--epochs", "4", *BEFORE]),
+    "b2-written-no-templates": (DEFAULT, [*WRITTEN, "--synthetic", "0", "--epochs", "5", *BEFORE]),
+    "b3-written-augment": (DEFAULT, [*WRITTEN, "--augment", "1", "--epochs", "3", *BEFORE]),
     # (c): (b) fine-tuned from the encoder pretrained by `canbo pretrain --corpus data/unlabeled
     # data/written/raw --output_dir runs/pretrained --epochs 3` (MLM; never the real or held-out pages)
-    "c-pretrained": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained")]),
+    "c-pretrained": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"), *BEFORE]),
     # (d): (c) + each word's shape (casing, syllables, digits, separators) beside its subwords; from (d) on,
     # words are also cut at rule span edges, so that no rule tag is lost on a straddling word
     "d-chars": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
-                          "--char_features", "true"]),
+                          "--char_features", "true", *BEFORE]),
     # (d2): (d) + the relation head trained also on boundary-perturbed and false spans (SpERT-style)
     "d2-chars-relnoise": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
-                                    "--char_features", "true", "--relation_span_noise", "0.3"]),
+                                    "--char_features", "true", "--relation_span_noise", "0.3", *BEFORE]),
     # (d3): (d2) + a gazetteer mark in each word's shape: does it start or continue the name of one of
     # Vietnam's administrative units (model/lexicon/units.tsv, any level)?
     "d3-gazetteer": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
-                               "--char_features", "true", "--relation_span_noise", "0.3", "--gazetteer_features", "true"]),
+                               "--char_features", "true", "--relation_span_noise", "0.3", "--gazetteer_features", "true",
+                               *BEFORE]),
     # (e): (d), the best of (d), (d2) and (d3) on CV, + self-training labels on data/unlabeled, each fold's
     # file made by that fold's (c) model (never trained on the held-out article), the full model's by the
     # full (c) model; 3 epochs instead of 4 for about the same number of steps:
@@ -124,12 +128,13 @@ def recipe_row(name: str, config: str, overrides: list[str], out: Path, gold, he
 
 def policy_rows(
     name: str, runs: Path, gold, heldout, policies: list[str] | None = None, rule_label_sets: list[str] | None = None,
-    one_holder: bool = False,
+    one_holder: bool | None = None,
 ) -> dict[str, dict[str, Any]]:
     """A trained recipe's fold and full models rescored under merge policies (default: every one),
     each with the rules owning each comma-separated set of ``rule_label_sets`` (default: none), and
-    with ``one_holder`` each POSITION keeping its best holder only (``model.decode.kept_relations``),
-    without retraining. Row names say all three: ``d-chars [model-first +rules METRIC, one holder]``."""
+    with ``one_holder`` True or False each POSITION keeping its best holder only or every holder
+    (``model.decode.kept_relations``; None: as each model's config says), without retraining. Row
+    names say all three: ``d-chars [model-first +rules METRIC, one holder]``."""
     from canbo.model.merge import POLICIES
     from canbo.model.pipeline import load
 
@@ -141,14 +146,16 @@ def policy_rows(
             for art in sorted({article_id(d) for d in gold}):
                 docs = [d for d in gold if article_id(d) == art]
                 pipe = load(runs / name / "cv" / f"fold-{art}", merge_policy=policy, rule_labels=rule_labels)
-                pipe.one_holder = one_holder
+                pipe.one_holder = pipe.one_holder if one_holder is None else one_holder
                 folds[art] = scores(docs, pipe.predict_batch([d.text for d in docs], split=False))
             pipe = load(runs / name / "full", merge_policy=policy, rule_labels=rule_labels)
-            pipe.one_holder = one_holder
+            pipe.one_holder = pipe.one_holder if one_holder is None else one_holder
             held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
-            suffix = (f" +rules {' '.join(rule_labels)}" if rule_labels else "") + (", one holder" if one_holder else "")
+            suffix = f" +rules {' '.join(rule_labels)}" if rule_labels else ""
+            suffix += ", one holder" if pipe.one_holder else ""
             rows[f"{name} [{policy}{suffix}]"] = {
-                "cv": folds, "heldout": held, "merge_policy": policy, "rule_labels": rule_labels, "one_holder": one_holder,
+                "cv": folds, "heldout": held, "merge_policy": policy, "rule_labels": rule_labels,
+                "one_holder": pipe.one_holder,
             }
     return rows
 
@@ -182,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule-labels", nargs="*", default=None, metavar="LABELS",
                     help="With --policies: comma-separated label sets the rules decide first, one row each "
                          "('' for none); e.g. '' METRIC METRIC,POSITION.")
-    ap.add_argument("--one-holder", action="store_true",
-                    help="With --policies: each POSITION keeps its best-scoring holder only (model.decode.kept_relations).")
+    ap.add_argument("--one-holder", choices=("yes", "no"), default=None,
+                    help="With --policies: each POSITION keeps its best-scoring holder only, or every holder "
+                         "(model.decode.kept_relations; default: as each model's config says).")
     args = ap.parse_args(argv)
     out, runs = Path(args.out), Path(args.runs)
     out.mkdir(parents=True, exist_ok=True)
@@ -192,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     (out / "RuleBaseline.json").write_text(json.dumps(rules_row(gold, heldout), indent=2), encoding="utf-8")
     if args.policies is not None:
         for name in args.policies:
-            rescored = policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels, args.one_holder)
+            one_holder = None if args.one_holder is None else args.one_holder == "yes"
+            rescored = policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels, one_holder)
             for row_name, row in rescored.items():
                 (out / f"{row_name}.json").write_text(json.dumps(row, indent=2, ensure_ascii=False), encoding="utf-8")
         write_table(out)

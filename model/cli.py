@@ -251,14 +251,13 @@ def _predict(args) -> int:
 
 def _predict_ray(args) -> int:
     """``--engine ray``: shards in the --output folder, one error line per failed document, exit 1 if any."""
-    from canbo.model.scale import predict_corpus
+    from canbo.model.scale import check_output_dir, predict_corpus
 
     if not args.inputs:
         raise InputError("nothing to read: give files or folders (--input PATH)")
     if not args.output:
         raise InputError("--engine ray writes JSONL shards into a folder: give it with --output DIR")
-    if Path(args.output).exists() and not Path(args.output).is_dir():
-        raise InputError(f"--output {args.output} is a file; --engine ray needs a folder")
+    check_output_dir(args.output)  # before Ray starts
     result = predict_corpus(args.inputs, args.output, model=args.model, workers=args.workers or None,
                             batch_size=args.batch_size)  # fmt: skip
     for e in result["errors"]:

@@ -338,7 +338,9 @@ class Pipeline:
         index = {}
         for k, (sp, (start, end, source)) in enumerate(zip(s.spans, s.decided or [])):
             index[k] = len(doc.entities)
-            score = self.calibration.entity_score(sp.label, sp.score) if source == "model" else sp.score
+            # every span's score, whichever component gave it, goes through the calibration, which is
+            # fit on the predictions of the same merge settings (canbo calibrate on the CV folds)
+            score = self.calibration.entity_score(sp.label, sp.score)
             doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=score, source=source))
         for (h, t), p in self._relations(s):
             score = self.calibration.relation_score(p)

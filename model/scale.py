@@ -43,17 +43,21 @@ class Predictor:
         self.batch_size = batch_size
 
     def __call__(self, batch: dict) -> dict:
-        docs, errors = [], []
-        for source, text, error in _documents(batch):
+        from canbo.model.normalise import with_page_date
+
+        docs, dates, errors = [], {}, []
+        for source, text, date, error in _documents(batch):
             if error is None:
                 docs.append((source, text))
+                dates[source] = date
             else:
                 errors.append({"source": source, "error": error})
         lines = []
         for source, result in self._predict(docs):
             if isinstance(result, str):
                 errors.append({"source": source, "error": result})
-            else:
+            else:  # a record's own date wins over the page's header lines, as in canbo index
+                result = with_page_date(result, dates.get(source))
                 record = {"source": source, **result.to_dict(), "model_version": self.version}
                 lines.append(json.dumps(record, ensure_ascii=False))
         shard = ""
@@ -84,13 +88,16 @@ class Predictor:
 
 
 def _documents(batch: dict):
-    """(source, text, None) or (source, None, error) for each row: a text file's bytes or a JSONL line."""
+    """(source, text, date, None) or (source, None, None, error) for each row: a text file's bytes or
+    a JSONL line (whose optional ``date`` is the page date)."""
+    from canbo.model.normalise.dates import is_iso_date
+
     if "bytes" in batch:
         for path, raw in zip(batch["path"], batch["bytes"]):
             try:
-                yield str(path), decode_bytes(bytes(raw), str(path)), None
+                yield str(path), decode_bytes(bytes(raw), str(path)), None, None
             except ValueError as exc:
-                yield str(path), None, str(exc)
+                yield str(path), None, None, str(exc)
         return
     for path, line in zip(batch["path"], batch["text"]):
         if not str(line).strip():
@@ -98,17 +105,19 @@ def _documents(batch: dict):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield str(path), None, f"a line is not JSON ({exc.msg})"
+            yield str(path), None, None, f"a line is not JSON ({exc.msg})"
             continue
         if not isinstance(record, dict):
-            yield str(path), None, "a line is not a JSON object"
+            yield str(path), None, None, "a line is not a JSON object"
             continue
         source = str(record.get("url") or path)
-        text = record.get("text")
-        if isinstance(text, str):
-            yield source, text, None
+        text, date = record.get("text"), record.get("date")
+        if not isinstance(text, str):
+            yield source, None, None, f"'text' must be a string, not {type(text).__name__}"
+        elif date is not None and not is_iso_date(date):
+            yield source, None, None, f"'date' must be a date written YYYY-MM-DD, not {date!r}"
         else:
-            yield source, None, f"'text' must be a string, not {type(text).__name__}"
+            yield source, text, date, None
 
 
 def corpus_files(inputs: list[str]) -> tuple[list[str], list[str]]:
@@ -132,6 +141,18 @@ def corpus_files(inputs: list[str]) -> tuple[list[str], list[str]]:
     return texts, jsonl
 
 
+def check_output_dir(output_dir: str | os.PathLike) -> None:
+    """InputError unless ``output_dir`` can take this run's shards: a folder (or a new path) that holds
+    no shards of an earlier run, which ``canbo index --from`` would read with the new ones."""
+    from canbo.model.inputs import InputError
+
+    out = Path(output_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--output {output_dir} is a file; --engine ray needs a folder")
+    if out.is_dir() and any(out.glob("shard-*.jsonl")):
+        raise InputError(f"--output {output_dir} already holds shards of an earlier run: give an empty or new folder")
+
+
 def predict_corpus(
     inputs: list[str],
     output_dir: str | os.PathLike,
@@ -148,6 +169,7 @@ def predict_corpus(
     except ImportError as exc:
         raise RuntimeError("the Ray engine needs Ray: pip install 'canbo[scale]'") from exc
     texts, jsonl = corpus_files(inputs)
+    check_output_dir(output_dir)
     out = Path(output_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     if model is not None and Path(model).exists():

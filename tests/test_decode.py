@@ -118,5 +118,7 @@ def test_kept_relations_threshold_and_one_holder_per_position():
     scores = {(0, 1): 0.9, (0, 3): 0.6, (2, 3): 0.8, (2, 1): 0.2}
     assert kept_relations(scores, 0.5) == [((0, 1), 0.9), ((2, 3), 0.8)]
     assert kept_relations(scores, 0.5, one_holder=False) == [((0, 1), 0.9), ((0, 3), 0.6), ((2, 3), 0.8)]
+    # a tie keeps the first head in the sentence
+    assert kept_relations({(2, 3): 0.7, (0, 3): 0.7}, 0.5) == [((0, 3), 0.7)]
     # one person may still hold several titles
     assert kept_relations({(0, 1): 0.7, (0, 3): 0.9}, 0.5) == [((0, 1), 0.7), ((0, 3), 0.9)]

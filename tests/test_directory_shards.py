@@ -43,14 +43,6 @@ def pages(tmp_path):
     return folder
 
 
-@pytest.fixture()
-def no_model(monkeypatch):
-    def refuse(*a, **k):
-        raise AssertionError("--from must not load a model")
-
-    monkeypatch.setattr("canbo.model.pipeline.load", refuse)
-
-
 def predictions(tmp_path, pages, default_pipeline, monkeypatch, version="v1"):
     """A shard folder as the Ray engine writes it: canbo predict -f jsonl lines with a model_version."""
     monkeypatch.setattr("canbo.model.pipeline.load", lambda *a, **k: default_pipeline)
@@ -80,7 +72,7 @@ def test_index_from_predictions_stores_what_indexing_the_pages_stores(tmp_path, 
 
 
 def test_index_from_skips_unchanged_reindexes_a_new_version_and_reports_bad_lines(
-    tmp_path, pages, default_pipeline, monkeypatch, capsys, no_model
+    tmp_path, pages, default_pipeline, monkeypatch, capsys
 ):
     shards = predictions(tmp_path, pages, default_pipeline, monkeypatch)
     monkeypatch.setattr("canbo.model.pipeline.load", lambda *a, **k: pytest.fail("--from must not load a model"))
@@ -105,6 +97,49 @@ def test_index_from_skips_unchanged_reindexes_a_new_version_and_reports_bad_line
     conn.close()
 
 
+def test_pages_and_predictions_in_one_run(tmp_path, pages, default_pipeline, monkeypatch, capsys):
+    shards = predictions(tmp_path, pages, default_pipeline, monkeypatch)
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "c.txt").write_text("Bí thư Huyện ủy Thường Tín Nguyễn Tiến Minh phát biểu.", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setattr("canbo.model.pipeline.load", lambda *a, **k: default_pipeline)
+    db = str(tmp_path / "d.sqlite")
+    # --from takes one folder; the folder after it is a page argument, not another shard folder
+    assert main(["index", "--from", str(shards), str(more), "--from", str(tmp_path / "empty"), "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "4 pages: 3 new" in err and f"{tmp_path / 'empty'} has no .jsonl files" in err
+    conn = sqlite3.connect(db)
+    versions = dict(conn.execute("SELECT source, model_version FROM documents"))
+    conn.close()
+    assert sorted(versions.values(), key=lambda v: v != "v1")[:2] == ["v1", "v1"]  # the shards' own version
+    assert len(set(versions.values())) == 2  # and the loaded model's for the page
+
+
 def test_index_needs_pages_or_predictions(tmp_path, capsys):
     assert main(["index", "--db", str(tmp_path / "d.sqlite")]) == 2
     assert "--from DIR" in capsys.readouterr().err
+
+
+def test_lines_without_a_model_version_are_replaced_when_their_predictions_change(
+    tmp_path, pages, default_pipeline, monkeypatch, capsys
+):
+    shards = predictions(tmp_path, pages, default_pipeline, monkeypatch)
+    monkeypatch.setattr("canbo.model.pipeline.load", lambda *a, **k: pytest.fail("--from must not load a model"))
+    line = json.loads((shards / "shard-0.jsonl").read_text(encoding="utf-8"))
+    del line["model_version"]
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = str(tmp_path / "d.sqlite")
+    assert main(["index", "--from", str(plain), "--db", db]) == 0
+    assert main(["index", "--from", str(plain), "--db", db]) == 0  # the same predictions: skipped
+    line["entities"] = line["entities"][:1]
+    line["relations"] = []
+    plain.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["index", "--from", str(plain), "--db", db]) == 0  # other predictions of the same text
+    err = capsys.readouterr().err
+    assert "1 new" in err and "1 skipped (unchanged)" in err and "1 re-indexed" in err
+    conn = sqlite3.connect(db)
+    (version,), = conn.execute("SELECT model_version FROM documents")
+    assert version.startswith("unrecorded-") and conn.execute("SELECT COUNT(*) FROM mentions").fetchone()[0] == 1
+    conn.close()

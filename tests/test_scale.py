@@ -15,7 +15,7 @@ PAGES = [
     "Chủ tịch UBND huyện Kiến Thụy Nguyễn Văn An phát biểu. Tổng thu ngân sách đạt 1.528 tỷ đồng.",
 ]
 RECORDS = [
-    {"url": "https://example.org/a", "text": "Bí thư Huyện ủy Thường Tín Nguyễn Tiến Minh phát biểu."},
+    {"url": "https://example.org/a", "text": "Bí thư Huyện ủy Thường Tín Nguyễn Tiến Minh phát biểu.", "date": "2024-03-05"},
     {"url": "https://example.org/bad", "text": None},  # fails: reported, the others are kept
 ]
 
@@ -53,7 +53,11 @@ def test_ray_engine_gives_the_single_process_records_and_reports_failures(tmp_pa
     want = [json.loads(line) for line in (tmp_path / "one.jsonl").open()]
     from canbo.model.pipeline import load
 
-    want.append({"source": RECORDS[0]["url"], **load().predict(RECORDS[0]["text"]).to_dict()})
+    from canbo.model.normalise import with_page_date
+
+    record = with_page_date(load().predict(RECORDS[0]["text"]), RECORDS[0]["date"])  # the record's date wins
+    want.append({"source": RECORDS[0]["url"], **record.to_dict()})
+    assert want[-1]["date"] == "2024-03-05"
     from canbo.model.directory.store import model_version
 
     assert {r.pop("model_version") for r in got} == {model_version()}  # each line names its model
@@ -73,3 +77,7 @@ def test_ray_engine_needs_an_output_folder(tmp_path, capsys):
     assert "--output DIR" in capsys.readouterr().err
     assert main(["predict", "--engine", "ray", str(tmp_path / "missing"), "-o", str(tmp_path / "o")]) == 2
     assert "is not a file or folder" in capsys.readouterr().err
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "shard-1.jsonl").write_text("{}\n", encoding="utf-8")
+    assert main(["predict", "--engine", "ray", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o")]) == 2
+    assert "already holds shards of an earlier run" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from canbo.train.typed_args import DataclassArgumentParser
 @dataclass
 class _Opts:
     paths: list[str] = field(default_factory=lambda: ["a"], metadata={"help": "Paths."})
+    extra: list[str] = field(default_factory=list, metadata={"help": "May be empty."})
     epochs: int = field(default=3, metadata={"help": "Epochs."})
     rate: float = 0.5
     name: str | None = None
@@ -32,6 +33,12 @@ def test_defaults_and_typed_values():
     got = _parse(["--paths", "p", "q", "--epochs", "7", "--rate", "2", "--name", "n", "--mode", "y"])
     assert got == _Opts(paths=["p", "q"], epochs=7, rate=2.0, name="n", mode="y")
     assert _parse(["--paths", "only"]).paths == ["only"]
+
+
+def test_a_list_that_may_be_empty_is_cleared_by_the_bare_flag():
+    assert _parse(["--extra", "x", "--extra"]).extra == []
+    with pytest.raises(SystemExit):  # a list that has a non-empty default needs a value
+        _parse(["--paths"])
 
 
 def test_bool_forms():

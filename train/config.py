@@ -205,6 +205,10 @@ def field_types() -> dict[str, Any]:
     return hints
 
 
+def _list_kind(key: str) -> str:
+    return "labels" if key.endswith("labels") else "paths"
+
+
 def check_type(key: str, value: Any, hint: Any, where: str = "config") -> Any:
     """``value`` as the type ``hint`` of config field ``key``, or ValueError naming both."""
     args = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -215,7 +219,7 @@ def check_type(key: str, value: Any, hint: Any, where: str = "config") -> Any:
             value = [value]
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return value
-        raise ValueError(f"{where}: '{key}' must be a list of paths, not {value!r}")
+        raise ValueError(f"{where}: '{key}' must be a list of {_list_kind(key)}, not {value!r}")
     base = args[0] if args else hint
     ok = {
         bool: isinstance(value, bool),
@@ -259,7 +263,8 @@ def _annotate_help(parser) -> None:
             continue
         hint = types[name]
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        kind = "list of paths" if typing.get_origin(hint) is list else getattr(args[0] if args else hint, "__name__", str(hint))
+        kind = (f"list of {_list_kind(name)}" if typing.get_origin(hint) is list
+                else getattr(args[0] if args else hint, "__name__", str(hint)))
         action.help = f"{action.help} [{kind}]"
 
 

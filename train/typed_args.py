@@ -3,7 +3,7 @@
 Every field is ``--name`` (and ``--name-with-dashes``); its ``metadata["help"]`` is the help and its
 default is shown.  ``X | None`` reads as X; a bool takes an optional yes/no, true/false, 1/0 value
 (bare ``--flag`` is true) and a bool that defaults to true also gets ``--no_name``; a list takes one
-or more values; a ``Literal`` its choices.  Written here because importing transformers for its
+or more values (none, to clear it, when its default is empty); a ``Literal`` its choices.  Written here because importing transformers for its
 parser made ``canbo train --help`` take seconds.
 """
 
@@ -66,7 +66,8 @@ class DataclassArgumentParser(argparse.ArgumentParser):
             default = False if f.default is dataclasses.MISSING else default
             has_default = True
         elif typing.get_origin(kind) is list:
-            kwargs.update(type=typing.get_args(kind)[0], nargs="+")
+            # a list that may be empty (its default is) can be cleared with the bare flag
+            kwargs.update(type=typing.get_args(kind)[0], nargs="*" if has_default and not default else "+")
         else:
             kwargs["type"] = kind
         if has_default:

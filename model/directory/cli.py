@@ -31,12 +31,12 @@ def register(sub) -> None:
     p.add_argument(
         "--from",
         dest="predicted",
-        nargs="+",
-        default=[],
+        action="append",
+        default=None,
         metavar="DIR",
-        help="Folders (or .jsonl files) of predictions made elsewhere, e.g. the shards of "
+        help="A folder (or .jsonl file) of predictions made elsewhere, e.g. the shards of "
         "'canbo predict --engine ray --output DIR' or 'canbo predict -f jsonl': stored as they are, "
-        "with no model run (their errors.jsonl lines count as failed pages).",
+        "with no model run (their errors.jsonl lines count as failed pages). Repeat for more.",
     )
     p.add_argument(
         "--db", default=DEFAULT_DB, help=f"The directory file (default: {DEFAULT_DB}; created when absent)."
@@ -90,6 +90,7 @@ def _index(args) -> int:
     from canbo.model.directory.shards import iter_predicted
     from canbo.model.directory.store import connect, index_pages, iter_pages, model_version
 
+    args.predicted = args.predicted or []
     if not args.pages and not args.predicted:
         print("canbo index: give pages to index, or --from DIR with predictions", file=sys.stderr)
         return 2

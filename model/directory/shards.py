@@ -18,7 +18,7 @@ from canbo.model.inputs import Input, jsonl_records
 from canbo.model.schema import Document, document_from_dict
 
 ERRORS_FILE = "errors.jsonl"
-UNRECORDED = "unrecorded"  # the model version of lines that do not name one (canbo predict -f jsonl)
+UNRECORDED = "unrecorded"  # lines that name no model version (canbo predict -f jsonl): "unrecorded-<hash>"
 
 
 @dataclass
@@ -26,30 +26,22 @@ class Predicted(Input):
     """A page predicted elsewhere: its Document and the version of the model that made it."""
 
     doc: Document | None = None
-    version: str = UNRECORDED
-
-
-def shard_files(paths: Iterable[str]) -> Iterator[Path | str]:
-    """The .jsonl files of each folder (sorted, recursively) or the file itself; a missing path as a str."""
-    for arg in paths:
-        path = Path(arg)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.jsonl") if p.is_file())
-        elif path.is_file():
-            yield path
-        else:
-            yield arg
+    version: str = UNRECORDED  # the line's model_version, or "unrecorded-" + a hash of its predictions
 
 
 def iter_predicted(paths: Iterable[str]) -> Iterator[Input]:
-    """Pages from prediction shards; a bad line, a missing path or an ``errors.jsonl`` entry is one
-    failure naming where it was."""
-    for path in shard_files(paths):
-        if isinstance(path, str):
-            yield Input(path, error=f"{path} does not exist")
+    """Pages from prediction shards: each folder's .jsonl files (sorted, recursively) or the file
+    given; a bad line, a missing path, a folder without .jsonl files or an ``errors.jsonl`` entry
+    is one failure naming where it was."""
+    for arg in paths:
+        path = Path(arg)
+        files = sorted(p for p in path.rglob("*.jsonl") if p.is_file()) if path.is_dir() else [path]
+        if not path.exists() or not files:
+            yield Input(arg, error=f"{arg} does not exist" if not path.exists() else f"{arg} has no .jsonl files")
             continue
-        for where, obj, error in jsonl_records(path):
-            yield Input(where, error=error) if error is not None else _page(obj, where, path.name == ERRORS_FILE)
+        for file in files:
+            for where, obj, error in jsonl_records(file):
+                yield Input(where, error=error) if error is not None else _page(obj, where, file.name == ERRORS_FILE)
 
 
 def _page(obj, where: str, errors: bool) -> Input:
@@ -75,4 +67,10 @@ def _page(obj, where: str, errors: bool) -> Input:
 
         normalise_document(doc)  # lines written without the normalised fields get them here
     version = obj.get("model_version")
-    return Predicted(source, text=text, doc=doc, version=version if isinstance(version, str) and version else UNRECORDED)
+    if not (isinstance(version, str) and version):  # other predictions of the same text must replace these
+        import hashlib
+        import json
+
+        what = json.dumps([obj.get("entities"), obj.get("relations")], sort_keys=True, ensure_ascii=False)
+        version = f"{UNRECORDED}-{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+    return Predicted(source, text=text, doc=doc, version=version)

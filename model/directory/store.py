@@ -20,6 +20,7 @@ from pathlib import Path
 from canbo.model.directory.people import assign, person_keys, recluster
 from canbo.model.directory.shards import Predicted
 from canbo.model.inputs import Input, iter_inputs, jsonl_records
+from canbo.model.normalise.dates import is_iso_date
 from canbo.model.schema import Document
 
 SCHEMA_FILE = Path(__file__).parent / "schema.sql"
@@ -142,19 +143,10 @@ def _jsonl_pages(path: Path) -> Iterator[Input]:
             yield Input(where, error=f'{where}: a record needs "url" and "text" strings')
             continue
         date = obj.get("date")
-        if date is not None and not (isinstance(date, str) and _is_iso_date(date)):
+        if date is not None and not is_iso_date(date):
             yield Input(where, error=f'{where}: "date" must be a date written YYYY-MM-DD, not {date!r}')
             continue
         yield Page(obj["url"], text=obj["text"], date=date)
-
-
-def _is_iso_date(value: str) -> bool:
-    from datetime import date
-
-    try:
-        return len(value) == 10 and date.fromisoformat(value).isoformat() == value
-    except ValueError:
-        return False
 
 
 def index_pages(
@@ -264,13 +256,9 @@ def _predict(pipeline, items: list[Input], batch_size: int, summary: Summary) ->
         return []
 
     def with_dates(docs: list[Document], its: list[Input]) -> list[Document]:
-        from canbo.model.normalise import normalise_document
+        from canbo.model.normalise import with_page_date
 
-        for d, it in zip(docs, its):
-            if getattr(it, "date", None):  # a JSONL record's own date wins over the page's header lines
-                d.meta["date"] = it.date
-                normalise_document(d)
-        return docs
+        return [with_page_date(d, getattr(it, "date", None)) for d, it in zip(docs, its)]
 
     try:
         return with_dates(pipeline.predict_batch([it.text for it in items], batch_size=batch_size), items)
@@ -342,7 +330,7 @@ def write_document(conn: sqlite3.Connection, source: str, digest: str, version: 
                 e.start,
                 e.end,
                 e.text,
-                e.score,
+                None if e.score is None else round(float(e.score), 4),  # as the JSON output has it
                 e.source,
                 norm.get("as_of"),
                 json.dumps(norm, ensure_ascii=False) if norm else None,
@@ -407,7 +395,7 @@ def write_document(conn: sqlite3.Connection, source: str, digest: str, version: 
     for r in doc.relations:
         conn.execute(
             "INSERT INTO relations (document_id, head_id, tail_id, label, score) VALUES (?, ?, ?, ?, ?)",
-            (doc_id, mention_ids[r.head], mention_ids[r.tail], r.label, r.score),
+            (doc_id, mention_ids[r.head], mention_ids[r.tail], r.label, None if r.score is None else round(float(r.score), 4)),
         )
     _write_people(conn, doc_id, doc, mention_ids)
     return doc_id

@@ -100,6 +100,15 @@ def subject_units(text: str) -> tuple[Unit | None, Unit | None]:
     return None, provinces.most_common(1)[0][0] if provinces else None
 
 
+def with_page_date(doc: Document, date: str | None) -> Document:
+    """``doc`` re-normalised with the page date its input record gives (a JSONL ``date`` wins over
+    the page's header lines); unchanged when ``date`` is None."""
+    if date:
+        doc.meta["date"] = date
+        normalise_document(doc)
+    return doc
+
+
 def normalise_document(doc: Document, sentences: list | None = None) -> Document:
     """Fill ``doc.meta["date"]`` and every entity's ``norm`` (see the module docstring); returns ``doc``.
     ``sentences`` are the page's sentence spans (default: ``model.text.split_sentences``)."""

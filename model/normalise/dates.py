@@ -32,6 +32,14 @@ _FULL = re.compile(rf"(?<![\d/.-])({DATE_PATTERN})(?![\d/.-])")
 _CUED_FULL = re.compile(rf"(?:^|\b{_TIME_WORD}\s+(?:ngày\s+)?)({DATE_PATTERN})(?![\d/.-])", re.IGNORECASE)
 
 
+def is_iso_date(value: object) -> bool:
+    """True for a real date written YYYY-MM-DD (the ``date`` a JSONL page record may give)."""
+    try:
+        return isinstance(value, str) and len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 def make_date(day: int, month: int, year: int) -> str | None:
     """ "YYYY-MM-DD", or None for a day that does not exist (31/02) or a year out of range."""
     if year < 100:
