@@ -106,23 +106,30 @@ def test_merge_policy_is_saved_and_can_be_overridden(tmp_path):
     assert sources and sources <= {"rules", "model", "both"}
 
 
-def test_rule_labels_are_saved_checked_and_decide_those_labels(tmp_path):
+def test_rule_labels_are_saved_checked_and_decide_those_labels(tmp_path, monkeypatch):
+    from canbo.model import pipeline as pipeline_module
     from canbo.model.features import rule_spans
+    from canbo.model.schema import Entity
 
     target, cfg = _copy_default(tmp_path)
     sentence = "Năm 2023, thu ngân sách trên địa bàn huyện Yên Lạc đạt 1.528 tỷ đồng, tăng 12%."
+    at = sentence.index("ngân sách")
+    fake = Entity(at, at + len("ngân sách"), "METRIC", "ngân sách", source="rules")  # no tagger calls it a figure
+    monkeypatch.setattr(pipeline_module, "rule_spans", lambda *a: [*rule_spans(*a), fake])
+    want = sorted((e.start, e.end) for e in [*rule_spans(sentence), fake] if e.label == "METRIC")
     for labels in ([], ["METRIC"]):
         cfg["rule_labels"] = labels
         (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
         pipe = load(target, merge_policy="model")
+        pipe.workers = 0  # the patched rules run in this process
         assert pipe.rule_labels == labels
         doc = pipe.predict(sentence)
-        figures = [(e.start, e.end) for e in doc.entities if e.label == "METRIC"]
-        if labels:  # exactly the rules' figures, whatever the tagger thought
-            assert figures == [(e.start, e.end) for e in rule_spans(sentence) if e.label == "METRIC"]
-            assert all(e.source in ("rules", "both") for e in doc.entities if e.label == "METRIC")
+        figures = sorted((e.start, e.end) for e in doc.entities if e.label == "METRIC")
+        if labels:  # exactly the rules' figures, the fake one included, whatever the tagger thought
+            assert figures == want
+            assert [e.source for e in doc.entities if (e.start, e.end) == (fake.start, fake.end)] == ["rules"]
         else:
-            assert all(e.source == "model" for e in doc.entities)
+            assert (fake.start, fake.end) not in figures
     cfg["rule_labels"] = ["FIGURE"]
     (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
     with pytest.raises(ModelUnavailableError, match="rule_labels: FIGURE not among the entity labels"):

@@ -64,3 +64,11 @@ def test_rule_labels_under_the_model_policy_add_no_other_rule_spans():
     rules = [Candidate(0, 12, "METRIC"), Candidate(20, 30, "LOCATION")]
     got = [(m.label, m.source) for m in merge(rules, [], "model", rule_labels=("METRIC",))]
     assert got == [("METRIC", "rules")]
+
+
+def test_rule_labels_under_the_rules_first_and_rules_policies():
+    # the tagger's METRIC fills no gap when the rules own METRIC; its ORG still does under rules-first
+    model = [*MODEL, Candidate(50, 55, "METRIC", 0.9)]
+    got = [(m.start, m.end, m.label) for m in merge(RULES, model, "rules-first", rule_labels=["METRIC"])]
+    assert (50, 55, "METRIC") not in got and (30, 36, "ORG") in got
+    assert merge(RULES, model, "rules", rule_labels=["METRIC"]) == merge(RULES, model, "rules")
