@@ -47,7 +47,7 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         gazetteer_features: bool = False,
         merge_policy: str = "model",
         rule_labels: list[str] | None = None,
-        relation_one_holder: bool = True,
+        relation_one_holder: bool = False,
         **kwargs: Any,
     ):
         self.backbone_config = backbone_config or {}

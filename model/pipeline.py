@@ -82,7 +82,7 @@ class Pipeline:
         self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
-        self.one_holder = bool(getattr(self.config, "relation_one_holder", True))  # model.decode.kept_relations
+        self.one_holder = bool(getattr(self.config, "relation_one_holder", False))  # model.decode.kept_relations
         self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
         self.light = sum(p.numel() for p in model.parameters()) < LIGHT_MODEL_PARAMS
         self._pool = None

@@ -87,9 +87,9 @@ class ModelConfig:
     )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
     relation_one_holder: bool = field(
-        default=True,
-        metadata={"help": "Each POSITION mention keeps only its best-scoring holder (model.decode.kept_relations); "
-                  "false for data where one title mention names several people."},
+        default=False,
+        metadata={"help": "Each POSITION mention keeps only its best-scoring holder (model.decode.kept_relations). "
+                  "Off by default: on the CV folds it picked the wrong one of two saturated scores (eval/ablation)."},
     )
     merge_policy: str = field(
         default="model",
