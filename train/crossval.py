@@ -13,7 +13,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from canbo.model.schema import article_id, read_corpus, write_jsonl
+from canbo.model.schema import article_id, read_corpus
 from canbo.train.config import DataConfig, ModelConfig, TrainConfig
 
 
@@ -49,7 +49,7 @@ def summarize(per_fold: dict[str, dict[str, float]], keys=("ents_f", "ents_macro
 
 
 def run_crossval(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfig) -> dict[str, Any]:
-    from canbo.model.pipeline import load
+    from canbo.train.decoding import write_fold_predictions
     from canbo.train.trainer import run_training
 
     root = Path(train_cfg.output_dir)
@@ -65,10 +65,7 @@ def run_crossval(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
         )
         per_fold[art] = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
         held = [d for d in read_corpus(data.train) if d.meta.get("doc", "").startswith(art)]
-        preds = load(fold_dir).predict_batch([d.text for d in held], split=False)
-        for g, p in zip(held, preds):
-            p.id, p.meta = g.id, dict(g.meta)
-        write_jsonl(preds, fold_dir / "heldout_predictions.jsonl", gold=False)
+        write_fold_predictions(fold_dir, held)
     summary = summarize(per_fold)
     (root / "crossval.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary

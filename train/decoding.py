@@ -1,0 +1,93 @@
+"""Decode-only settings of trained models, changed without retraining.
+
+``merge_policy``, ``rule_labels`` and ``relation_one_holder`` decide how a model's outputs are
+merged and linked, not what it learns: training never reads them. ``python -m
+canbo.train.decoding --crossval runs/cv --run runs/default --merge_policy model-first
+--rule_labels METRIC`` writes them into the config of every fold model and of the full model,
+and rewrites each fold's ``heldout_predictions.jsonl`` with them, so that ``canbo calibrate``
+fits the scores the released model will give, and the release states what it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+DECODE_KEYS = ("merge_policy", "rule_labels", "relation_one_holder")
+
+
+def set_decoding(folder: str | Path, **settings: Any) -> dict[str, Any]:
+    """Write ``settings`` (keys of ``DECODE_KEYS``) into ``folder``'s config.json and train_config.json,
+    after checking them the way training does; returns the new values."""
+    from canbo.train.config import ModelConfig
+
+    unknown = sorted(set(settings) - set(DECODE_KEYS))
+    if unknown:
+        raise ValueError(f"not decode-only settings: {', '.join(unknown)} (these are: {', '.join(DECODE_KEYS)})")
+    folder = Path(folder)
+    ModelConfig(**settings)  # validation: policy, labels
+    for name in ("config.json", "train_config.json"):
+        path = folder / name
+        if path.is_file():
+            cfg = json.loads(path.read_text(encoding="utf-8"))
+            cfg.update(settings)
+            path.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
+    return settings
+
+
+def write_fold_predictions(fold_dir: str | Path, held: list) -> Path:
+    """``heldout_predictions.jsonl`` of one cross-validation fold: its model on its held-out sentences."""
+    from canbo.model.pipeline import load
+    from canbo.model.schema import write_jsonl
+
+    preds = load(fold_dir).predict_batch([d.text for d in held], split=False)
+    for g, p in zip(held, preds):
+        p.id, p.meta = g.id, dict(g.meta)
+    path = Path(fold_dir) / "heldout_predictions.jsonl"
+    write_jsonl(preds, path, gold=False)
+    return path
+
+
+def redecode(crossval: str | Path, data: list[str], run: str | Path | None = None, **settings: Any) -> list[Path]:
+    """``set_decoding`` on every ``fold-*`` of ``crossval`` (and on ``run``), then their predictions anew."""
+    from canbo.model.schema import article_id, read_corpus
+
+    gold = read_corpus(data)
+    folds = sorted(Path(crossval).glob("fold-*"))
+    if not folds:
+        raise ValueError(f"{crossval} has no fold-* folders: run canbo crossval first")
+    written = []
+    for fold in folds:
+        set_decoding(fold, **settings)
+        held = [d for d in gold if article_id(d) == fold.name.removeprefix("fold-")]
+        written.append(write_fold_predictions(fold, held))
+    if run is not None:
+        set_decoding(run, **settings)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m canbo.train.decoding", description=__doc__.split("\n")[0])
+    ap.add_argument("--crossval", required=True, help="A canbo crossval folder (fold-*/).")
+    ap.add_argument("--run", default=None, help="The full model trained with the same recipe.")
+    ap.add_argument("--data", nargs="+", default=["data/annotated"], help="The gold data the folds held out.")
+    ap.add_argument("--merge_policy", default=None, help="model, rules, rules-first or model-first.")
+    ap.add_argument("--rule_labels", nargs="*", default=None, help="Labels the rules own (none: clear).")
+    ap.add_argument("--relation_one_holder", choices=("true", "false"), default=None,
+                    help="Each POSITION keeps its best-scoring holder only.")
+    args = ap.parse_args(argv)
+    settings = {k: getattr(args, k) for k in DECODE_KEYS if getattr(args, k) is not None}
+    if "relation_one_holder" in settings:
+        settings["relation_one_holder"] = settings["relation_one_holder"] == "true"
+    if not settings:
+        ap.error("give at least one of --merge_policy, --rule_labels, --relation_one_holder")
+    for path in redecode(args.crossval, args.data, args.run, **settings):
+        print(f"wrote {path}")
+    print(f"set {json.dumps(settings, ensure_ascii=False)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
