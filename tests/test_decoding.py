@@ -30,7 +30,10 @@ def test_redecode_sets_every_fold_and_the_run_and_predicts_again(crossval, tiny_
     held = [d.id for d in read_corpus([tiny_gold_path]) if article_id(d) == "fx0"]
     assert held and [p.id for p in preds] == held  # the fold's own held-out sentences, in order
     assert {e.source for p in preds for e in p.entities} & {"rules", "both"}  # the new policy made them
-    assert "heldout_predictions.jsonl" in capsys.readouterr().out
+    summary = json.loads((crossval / "cv" / "crossval.json").read_text(encoding="utf-8"))
+    assert summary["decoding"]["rule_labels"] == ["METRIC"] and set(summary["folds"]) == {"fx0", "fx1"}
+    assert 0.0 < summary["ents_f"]["mean"] <= 1.0
+    assert "fold predictions and crossval.json rewritten" in capsys.readouterr().out
 
 
 def test_only_decode_settings_and_valid_values(crossval):

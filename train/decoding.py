@@ -4,8 +4,8 @@
 merged and linked, not what it learns: training never reads them. ``python -m
 canbo.train.decoding --crossval runs/cv --run runs/default --merge_policy model-first
 --rule_labels METRIC`` writes them into the config of every fold model and of the full model,
-and rewrites each fold's ``heldout_predictions.jsonl`` with them, so that ``canbo calibrate``
-fits the scores the released model will give, and the release states what it does.
+and rewrites each fold's ``heldout_predictions.jsonl`` and ``crossval.json`` with them, so that
+``canbo calibrate`` fits the scores the released model will give, and its card states its scores.
 """
 
 from __future__ import annotations
@@ -37,35 +37,42 @@ def set_decoding(folder: str | Path, **settings: Any) -> dict[str, Any]:
     return settings
 
 
-def write_fold_predictions(fold_dir: str | Path, held: list) -> Path:
-    """``heldout_predictions.jsonl`` of one cross-validation fold: its model on its held-out sentences."""
+def write_fold_predictions(fold_dir: str | Path, held: list) -> list:
+    """``heldout_predictions.jsonl`` of one cross-validation fold: its model on its held-out sentences
+    (returned)."""
     from canbo.model.pipeline import load
     from canbo.model.schema import write_jsonl
 
     preds = load(fold_dir).predict_batch([d.text for d in held], split=False)
     for g, p in zip(held, preds):
         p.id, p.meta = g.id, dict(g.meta)
-    path = Path(fold_dir) / "heldout_predictions.jsonl"
-    write_jsonl(preds, path, gold=False)
-    return path
+    write_jsonl(preds, Path(fold_dir) / "heldout_predictions.jsonl", gold=False)
+    return preds
 
 
-def redecode(crossval: str | Path, data: list[str], run: str | Path | None = None, **settings: Any) -> list[Path]:
-    """``set_decoding`` on every ``fold-*`` of ``crossval`` (and on ``run``), then their predictions anew."""
+def redecode(crossval: str | Path, data: list[str], run: str | Path | None = None, **settings: Any) -> dict[str, Any]:
+    """``set_decoding`` on every ``fold-*`` of ``crossval`` (and on ``run``), then each fold's
+    predictions and ``crossval.json`` anew (its per-fold scores from those predictions); returns it."""
+    from canbo.model.metrics import system_metrics
     from canbo.model.schema import article_id, read_corpus
+    from canbo.train.crossval import summarize
 
     gold = read_corpus(data)
     folds = sorted(Path(crossval).glob("fold-*"))
     if not folds:
         raise ValueError(f"{crossval} has no fold-* folders: run canbo crossval first")
-    written = []
+    per_fold = {}
     for fold in folds:
         set_decoding(fold, **settings)
-        held = [d for d in gold if article_id(d) == fold.name.removeprefix("fold-")]
-        written.append(write_fold_predictions(fold, held))
+        art = fold.name.removeprefix("fold-")
+        held = [d for d in gold if article_id(d) == art]
+        metrics = system_metrics(held, write_fold_predictions(fold, held))
+        per_fold[art] = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
     if run is not None:
         set_decoding(run, **settings)
-    return written
+    summary = {**summarize(per_fold), "decoding": settings}
+    (Path(crossval) / "crossval.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,9 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         settings["relation_one_holder"] = settings["relation_one_holder"] == "true"
     if not settings:
         ap.error("give at least one of --merge_policy, --rule_labels, --relation_one_holder")
-    for path in redecode(args.crossval, args.data, args.run, **settings):
-        print(f"wrote {path}")
-    print(f"set {json.dumps(settings, ensure_ascii=False)}")
+    from canbo.train.crossval import format_summary
+
+    summary = redecode(args.crossval, args.data, args.run, **settings)
+    print(f"set {json.dumps(settings, ensure_ascii=False)}; fold predictions and crossval.json rewritten")
+    print(format_summary(summary))
     return 0
 
 
