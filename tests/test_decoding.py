@@ -26,6 +26,8 @@ def test_redecode_sets_every_fold_and_the_run_and_predicts_again(crossval, tiny_
         pipe = load(folder)
         assert (pipe.merge_policy, pipe.rule_labels, pipe.one_holder) == ("model-first", ["METRIC"], True)
         assert json.loads((folder / "train_config.json").read_text(encoding="utf-8"))["rule_labels"] == ["METRIC"]
+        info = json.loads((folder / "run_info.json").read_text(encoding="utf-8"))
+        assert info["decoding_set_after_training"]["merge_policy"] == "model-first"
     preds = read_predictions(crossval / "cv" / "fold-fx0" / "heldout_predictions.jsonl")
     held = [d.id for d in read_corpus([tiny_gold_path]) if article_id(d) == "fx0"]
     assert held and [p.id for p in preds] == held  # the fold's own held-out sentences, in order

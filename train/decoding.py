@@ -34,6 +34,11 @@ def set_decoding(folder: str | Path, **settings: Any) -> dict[str, Any]:
             cfg = json.loads(path.read_text(encoding="utf-8"))
             cfg.update(settings)
             path.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
+    info_file = folder / "run_info.json"
+    if info_file.is_file():  # provenance: these were not the settings the run was started with
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        info["decoding_set_after_training"] = {**info.get("decoding_set_after_training", {}), **settings}
+        info_file.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     return settings
 
 

@@ -130,8 +130,13 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
             else []
         ),
         _calibration_line(target),
-        f"- Merge policy (`model/merge.py`): `{mcfg.get('merge_policy', 'model')}`; every output entity records "
-        "whether the rules, the model or both decided it (`source`). Rules version "
+        f"- Merge policy (`model/merge.py`): `{mcfg.get('merge_policy', 'model')}`; labels the rules own: "
+        f"{', '.join(mcfg.get('rule_labels') or []) or 'none'}; one holder per POSITION: "
+        f"{'yes' if mcfg.get('relation_one_holder') else 'no'}"
+        + (f" (set after training with `python -m canbo.train.decoding`: "
+           f"{json.dumps(info['decoding_set_after_training'], ensure_ascii=False)}; training does not read them)"
+           if info.get("decoding_set_after_training") else "")
+        + ". Every output entity records whether the rules, the model or both decided it (`source`). Rules version "
         f"`{info.get('rules_version', 'not recorded')}` (a warning is given when the rules change after training).",
         f"- Files: {size:.1f} MB, safetensors.",
         "",
