@@ -50,6 +50,10 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     "d3-gazetteer": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
                                "--char_features", "true", "--relation_span_noise", "0.3", "--gazetteer_features", "true",
                                *BEFORE]),
+    # (d4): the encoder size: (d) with the shipped merge on a 4-layer encoder (2 in (d)), pretrained the same way:
+    #   canbo pretrain --corpus data/unlabeled data/written/raw --output_dir runs/pretrained-l4 --epochs 3 --tiny_layers 4
+    "d4-deeper": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained-l4"),
+                            "--char_features", "true"]),
     # (e): (d), the best of (d), (d2) and (d3) on CV, + self-training labels on data/unlabeled, each fold's
     # file made by that fold's (c) model (never trained on the held-out article), the full model's by the
     # full (c) model; 3 epochs instead of 4 for about the same number of steps:
@@ -169,8 +173,8 @@ held-out columns were computed in the same runs and are the honest figure. Repro
 --policy P --rule-labels L [--one-holder yes|no]` (rescoring trained models, no training).
 
 A row without brackets is scored with the settings its recipe trained with: (a) to (d3) the
-`model` merge policy and every relation kept; (e) `model-first`, the rules owning METRIC and one
-holder per POSITION. A bracket gives the rescoring settings: the merge policy (`model/merge.py`),
+`model` merge policy and every relation kept; (d4) `model-first` with the rules owning METRIC;
+(e) the same and one holder per POSITION. A bracket gives the rescoring settings: the merge policy (`model/merge.py`),
 `+rules L` for labels the rules own, `one holder` for `relation_one_holder`.
 
 The shipped default is `d-chars [model-first +rules METRIC]`: recipe (d) on the CV mean (e is
