@@ -113,9 +113,14 @@ def test_cpu_busy_is_a_fraction():
 
 
 @pytest.mark.slow
-def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw, tiny_gold_path):
-    """The real driver: each job in its own interpreter, a cold start, the training jobs (on the
-    tiny fixture data and a tiny model, so that the test measures the driver, not the recipe)."""
+def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw, tiny_gold_path, monkeypatch):
+    """The real driver: each job in its own interpreter, a cold start, a training job (on the
+    tiny fixture data and a tiny model, so that the test measures the driver, not the recipe).
+    One job of each kind (the pipeline, the phobert-base shape, training a config): the test above
+    runs the plan's other pipeline jobs in-process."""
+    whole_plan = bench.plan
+    kinds = {"default/b4", "phobert-base/b4", "train/tiny"}
+    monkeypatch.setattr(bench, "plan", lambda *a, **k: [job for job in whole_plan(*a, **k) if job[0] in kinds])
     small = ["--train", str(tiny_gold_path), "--extra_train", str(tiny_gold_path), "--synthetic", "0",
              "--backbone", "tiny", "--tiny_hidden_size", "32", "--tiny_layers", "1", "--head_hidden_size", "32",
              "--tiny_merges", "200"]  # fmt: skip  # the shipped recipe's pretrained backbone is not in a fresh clone
@@ -124,7 +129,7 @@ def test_run_bench_isolated_processes(tiny_model_dir, small_backbone, small_raw,
         raw_dir=small_raw, cold_repeats=1, progress=lambda s: None, train_overrides=small, ray=False, retries=0,
     )  # fmt: skip
     runs = report["runs"]
-    assert not [n for n, r in runs.items() if "error" in r], runs
+    assert set(runs) == kinds and not [n for n, r in runs.items() if "error" in r], runs
     assert runs["train/tiny"]["s_per_epoch"] > 0 and runs["train/tiny"]["steps"] > 0
     assert report["cold_start"]["median"]["outside_s"] > report["cold_start"]["median"]["first_predict_s"]
     assert json.loads(json.dumps(report))["targets"] == report["targets"]
