@@ -78,6 +78,15 @@ def scores(gold: list[Document], pred: list[Document]) -> dict[str, Any]:
     }
 
 
+def cv_scores(gold: list[Document], predict) -> dict[str, dict[str, Any]]:
+    """``{article: scores}``: ``predict(article, texts)`` on each article's gold sentences."""
+    folds = {}
+    for art in sorted({article_id(d) for d in gold}):
+        docs = [d for d in gold if article_id(d) == art]
+        folds[art] = scores(docs, predict(art, [d.text for d in docs]))
+    return folds
+
+
 def mean_spread(folds: dict[str, dict[str, Any]], key: str) -> tuple[float, float]:
     vals = [m[key] for m in folds.values() if not (key == "rel_f" and m["rel_support"] == 0)]
     return statistics.fmean(vals), statistics.stdev(vals) if len(vals) > 1 else 0.0
@@ -95,10 +104,7 @@ def rules_row(gold: list[Document], heldout: list[Document]) -> dict[str, Any]:
     from canbo.model.rules import RuleBaseline
 
     rb = RuleBaseline()
-    folds = {}
-    for art in sorted({article_id(d) for d in gold}):
-        docs = [d for d in gold if article_id(d) == art]
-        folds[art] = scores(docs, rb.predict_batch([d.text for d in docs]))
+    folds = cv_scores(gold, lambda art, texts: rb.predict_batch(texts))
     return {"cv": folds, "heldout": scores(heldout, rb.predict_batch([d.text for d in heldout]))}
 
 
@@ -119,11 +125,7 @@ def recipe_row(name: str, config: str, overrides: list[str], out: Path, gold, he
     base = ["--config", str(ROOT / config), *overrides, "--progress", "false", "--num_threads", str(args_threads())]
     t = time.perf_counter()
     run_crossval(*parse_config([*base, "--output_dir", str(out / name / "cv")], prog="ablation"))
-    folds = {}
-    for art in sorted({article_id(d) for d in gold}):
-        docs = [d for d in gold if article_id(d) == art]
-        pipe = load(out / name / "cv" / f"fold-{art}")
-        folds[art] = scores(docs, pipe.predict_batch([d.text for d in docs], split=False))
+    folds = cv_scores(gold, lambda art, texts: load(out / name / "cv" / f"fold-{art}").predict_batch(texts, split=False))
     run_training(*parse_config([*base, "--output_dir", str(out / name / "full")], prog="ablation"))
     pipe = load(out / name / "full")
     held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
@@ -146,14 +148,16 @@ def policy_rows(
     for policy in policies or POLICIES:
         for labels in rule_label_sets or [""]:
             rule_labels = [lab for lab in labels.split(",") if lab]
-            folds = {}
-            for art in sorted({article_id(d) for d in gold}):
-                docs = [d for d in gold if article_id(d) == art]
-                pipe = load(runs / name / "cv" / f"fold-{art}", merge_policy=policy, rule_labels=rule_labels)
+
+            def loaded(folder: Path):
+                pipe = load(folder, merge_policy=policy, rule_labels=rule_labels)  # noqa: B023 - used at once
                 pipe.one_holder = pipe.one_holder if one_holder is None else one_holder
-                folds[art] = scores(docs, pipe.predict_batch([d.text for d in docs], split=False))
-            pipe = load(runs / name / "full", merge_policy=policy, rule_labels=rule_labels)
-            pipe.one_holder = pipe.one_holder if one_holder is None else one_holder
+                return pipe
+
+            folds = cv_scores(
+                gold, lambda art, texts: loaded(runs / name / "cv" / f"fold-{art}").predict_batch(texts, split=False)
+            )
+            pipe = loaded(runs / name / "full")
             held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
             suffix = f" +rules {' '.join(rule_labels)}" if rule_labels else ""
             suffix += ", one holder" if pipe.one_holder else ""

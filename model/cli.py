@@ -13,7 +13,6 @@ import contextlib
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, entry_points, version
-from pathlib import Path
 
 from canbo.model.formats import StreamWriter
 from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_folder, is_single, iter_inputs

@@ -175,6 +175,13 @@ def _page(text: str, name: str, position: str) -> Document:
     return normalise_document(doc)
 
 
+def _remove(conn, source: str) -> None:
+    """Remove one page, in a transaction of its own, as re-indexing does."""
+    conn.execute("BEGIN")
+    store.remove_document(conn, conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()[0])
+    conn.execute("COMMIT")
+
+
 def _write(conn, source: str, doc: Document) -> None:
     conn.execute("BEGIN")
     store.write_document(conn, source, store.content_hash(doc.text), "test", doc)
@@ -268,9 +275,7 @@ def test_removing_a_page_reclusters_its_people(tmp_path):
         ),
     )
     assert conn.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 1
-    conn.execute("BEGIN")
-    store.remove_document(conn, conn.execute("SELECT id FROM documents WHERE source = 'a'").fetchone()[0])
-    conn.execute("COMMIT")
+    _remove(conn, "a")
     conn.close()
     with Directory(db) as d:
         people = d.people("Trần Văn Nam")
@@ -400,9 +405,7 @@ def test_removing_the_only_link_splits_a_person(tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 2
     _write(conn, "a", normalise_document(a))  # the page that links both
     assert conn.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 1
-    conn.execute("BEGIN")
-    store.remove_document(conn, conn.execute("SELECT id FROM documents WHERE source = 'a'").fetchone()[0])
-    conn.execute("COMMIT")
+    _remove(conn, "a")
     conn.close()
     with Directory(db) as d:
         people = d.people(name)

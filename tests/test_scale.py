@@ -51,9 +51,8 @@ def test_ray_engine_gives_the_single_process_records_and_reports_failures(tmp_pa
     code = main(["predict", "--format", "jsonl", "-o", str(tmp_path / "one.jsonl"), *map(str, files)])
     assert code == 0
     want = [json.loads(line) for line in (tmp_path / "one.jsonl").open()]
-    from canbo.model.pipeline import load
-
     from canbo.model.normalise import with_page_date
+    from canbo.model.pipeline import load
 
     record = with_page_date(load().predict(RECORDS[0]["text"]), RECORDS[0]["date"])  # the record's date wins
     want.append({"source": RECORDS[0]["url"], **record.to_dict()})

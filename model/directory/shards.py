@@ -10,6 +10,8 @@ without the normalised fields is normalised here).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +70,6 @@ def _page(obj, where: str, errors: bool) -> Input:
         normalise_document(doc)  # lines written without the normalised fields get them here
     version = obj.get("model_version")
     if not (isinstance(version, str) and version):  # other predictions of the same text must replace these
-        import hashlib
-        import json
-
         what = json.dumps([obj.get("entities"), obj.get("relations")], sort_keys=True, ensure_ascii=False)
         version = f"{UNRECORDED}-{hashlib.sha256(what.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
     return Predicted(source, text=text, doc=doc, version=version)
