@@ -54,6 +54,11 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     #   canbo pretrain --corpus data/unlabeled data/written/raw --output_dir runs/pretrained-l4 --epochs 3 --tiny_layers 4
     "d4-deeper": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained-l4"),
                             "--char_features", "true"]),
+    # (f): (d) with the shipped merge, trained on the rules of 2026-12-01 (numbered roads and hamlets,
+    # capitalised facility names, upland village words, countries, the whole commune list, credits and
+    # bylines as PERSON, ranks, "X Văn/Thị Y" names): the rules are the model's input, so it is retrained
+    "f-rules-v2": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                             "--char_features", "true"]),
     # (e): (d), the best of (d), (d2) and (d3) on CV, + self-training labels on data/unlabeled, each fold's
     # file made by that fold's (c) model (never trained on the held-out article), the full model's by the
     # full (c) model; 3 epochs instead of 4 for about the same number of steps:

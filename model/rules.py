@@ -25,9 +25,16 @@ from canbo.model.rules_lexicon import (
     EPONYMS,
     FACILITY,
     HEADS,
+    HAMLETS,
     HONORIFICS,
     LOCAL_PLACES,
+    MIDDLE_MARKS,
+    NAMED_FACILITY,
+    NOT_UNIT_AFTER,
+    RANKS,
+    PEOPLES,
     PLACES,
+    ROADS,
     SUBS,
     SURNAMES,
     TITLE_MODS,
@@ -98,6 +105,7 @@ class _Sentence:
 
     def __init__(self, text: str, start: int, end: int) -> None:
         found = list(_TOKEN.finditer(text, start, end))
+        self.text = text
         self.spans = [(m.start(), m.end()) for m in found]
         self.words = [m.group() for m in found]
         self.low = [w.lower() for w in self.words]
@@ -120,7 +128,10 @@ class _Sentence:
 
 
 def _starts_unit(s: _Sentence, k: int) -> bool:
-    """Does a title, organ or unit word (not just a name syllable) start at ``k``?"""
+    """Does a title, organ or unit word (not just a name syllable) start at ``k``? Not before
+    "Văn"/"Thị" and a name: "Đoàn Văn Khuê" is a person."""
+    if k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2):
+        return False
     for table in (TITLES, SUBS, TOPS, HEADS, ADMIN):
         e = s.match(k, table)
         if e > 0 and (e - k > 1 or s.words[k].isupper() or s.cap(e)):
@@ -161,14 +172,57 @@ def _gazetteer(s: _Sentence, k: int) -> int:
     return e if e > 0 and all(s.cap(j) for j in range(k, e)) else -1
 
 
+def _road_end(s: _Sentence, k: int) -> int:
+    """End of a numbered road at ``k`` ("Quốc lộ 6", "Vành đai 4", "Đường 359"), or -1."""
+    e = s.match(k, ROADS) if s.cap(k) else -1
+    return e + 1 if 0 < e < s.n and s.words[e][0].isdigit() else -1
+
+
 def _place_end(s: _Sentence, k: int) -> int:
-    """End of a place name at ``k`` (``k`` itself when a person's name stands there)."""
+    """End of a place name at ``k`` (``k`` itself when a person's name stands there): a numbered
+    road, else the longer of a gazetteer name and the capitalised run (the commune "Đông" is only
+    the start of "xã Đông Phương")."""
+    if (r := _road_end(s, k)) > 0:
+        return r
     e = _gazetteer(s, k)
-    if e > 0:
-        return e
     if s.words[k] in SURNAMES and _name_end(s, k, split_person=False) - k >= 3:
-        return k
-    return _name_end(s, k)
+        return max(e, k)  # a person's name: no more than the gazetteer's part of it
+    run = _name_end(s, k)
+    if e > 0 and any(s.words[j].isupper() and len(s.words[j]) > 1 for j in range(e, run)):
+        return e  # a headline in capitals: the run goes on into the next words
+    return max(e, run)
+
+
+def _numbered(s: _Sentence, e: int) -> int:
+    """Past a hamlet's number after its name ("thôn Nậm Mòn 1"), unless a quantity starts there."""
+    if e < s.n and s.words[e].isdigit() and len(s.words[e]) <= 2 and not _QUANTITY.match(s.text, s.spans[e][0]):
+        return e + 1
+    return e
+
+
+def _joined(s: _Sentence, e: int) -> int:
+    """Past a second name joined by a dash ("cao tốc Hạ Long - Hải Phòng")."""
+    if e + 1 < s.n and s.low[e] in ("-", "–") and s.cap(e + 1) and not _starts_unit(s, e + 1):
+        return _place_end(s, e + 1)
+    return e
+
+
+_NOT_IN_NAME = {"và", "của", "tại", "ở", "thuộc", "trên", "với", "cho", "là", "có", "được", "đã", "đang", "sẽ"}
+_ROMAN = re.compile(r"[IVX]+")
+
+
+def _named_facility(s: _Sentence, k: int) -> int:
+    """End of a place named with its capitalised facility word at ``k`` ("Khu công nghiệp Quang
+    Châu", "Khu di tích quốc gia đặc biệt Pác Bó", "KCN Vân Trung"), or -1."""
+    h = s.match(k, NAMED_FACILITY) if s.cap(k) else -1
+    if h < 0:
+        return -1
+    j = h
+    while j < min(s.n, h + 6) and s.words[j].isalpha() and s.words[j].islower() and s.low[j] not in _NOT_IN_NAME:
+        j += 1
+    if not s.cap(j) or _starts_unit(s, j) or s.match(j, NAMED_FACILITY) > 0:
+        return -1
+    return _joined(s, _name_end(s, j))
 
 
 def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
@@ -207,6 +261,8 @@ def _positions(s: _Sentence, k: int) -> int:
     if e < 0:
         return -1
     e = max(e, s.match(e, TITLE_MODS))
+    if (s.match(e - 1, ADMIN) > 0 or s.match(e - 1, HAMLETS) > 0) and s.cap(e) and not _starts_unit(s, e):
+        return _numbered(s, _place_end(s, e))  # a hamlet's head with its hamlet: "Trưởng bản Nà Hẩu"
     if s.low[e - 1] in ("ban", "phòng") and s.cap(e) and not _starts_unit(s, e):
         e = _name_end(s, e, lower_ok=True)
     end, _ = _organ_end(s, e)
@@ -215,29 +271,47 @@ def _positions(s: _Sentence, k: int) -> int:
 
 def _orgs(s: _Sentence, k: int) -> int:
     """End of a capitalised ORG at ``k``, or -1."""
-    if not s.cap(k):
-        return -1
+    if not s.cap(k) or not _starts_unit(s, k) and s.match(k, HEADS) > 0:
+        return -1  # "Đoàn Văn Khuê": a person, not a body named "Văn Khuê"
     end, named = _organ_end(s, k)
     return end if end > k and named else -1
 
 
 def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
     """LOCATION token spans introduced at ``k``: names after unit words (lists too), gazetteer."""
-    e = s.match(k, ADMIN)
+    if (f := _named_facility(s, k)) > 0:
+        return [(k, f)]
+    if (r := _road_end(s, k)) > 0:
+        return [(k, r)]
+    g = _gazetteer(s, k)
+    e = s.match(k, ADMIN) if g < 0 or not s.cap(k) else -1
+    if e < 0 and s.words[k].islower():
+        e = s.match(k, HAMLETS)
+    admin = e > 0
     if e < 0 and s.words[k].islower():
         e = s.match(k, FACILITY)
+    if e > 0 and k > 0 and s.low[k - 1] in NOT_UNIT_AFTER.get(s.low[e - 1], ()):
+        return []
     if e < 0:
-        g = _gazetteer(s, k)
-        alone = g > 0 and not (k > 1 and s.cap(k - 1)) and not s.cap(g)
+        # a capitalised word before the name makes it part of a longer name, except a sentence's
+        # first word unless it is a surname ("Quàng Thị Hoa")
+        after_name = k > 0 and s.cap(k - 1) and (k > 1 or s.words[0] in SURNAMES)
+        alone = g > 0 and not after_name and not s.cap(g)
         return [(k, g)] if alone and tuple(s.low[k:g]) not in EPONYMS else []
     opener = e < s.n and s.words[e] in (":", "(")
     listing = opener or (k > 0 and s.low[k - 1] == "các")
     j = e + 1 if opener else e
     out = []
     while s.cap(j) and not _starts_unit(s, j):
+        if listing and _ROMAN.fullmatch(s.words[j]) and j + 1 < s.n and s.low[j + 1] in (",", "và"):
+            j += 2  # "Đồng Văn I, II, III và Hòa Mạc": the numerals go with the first name
+            continue
         end = _place_end(s, j)
         if end == j:
             break
+        if " ".join(s.low[j:end]) in PEOPLES:
+            break
+        end = _numbered(s, end) if admin else end if _road_end(s, j) > 0 else _joined(s, end)
         out.append((j, end))
         if not (listing and end + 1 < s.n and s.low[end] in (",", "và")):
             break
@@ -250,9 +324,37 @@ def _persons(s: _Sentence, k: int) -> list[tuple[int, int]]:
     1-4 syllables after "đồng chí"/"ông"/"bà"."""
     if (h := s.match(k, HONORIFICS)) > 0 and s.cap(h) and not _starts_unit(s, h):
         return [(h, _name_end(s, h, split_person=False))]
-    if s.words[k] in SURNAMES and not _starts_unit(s, k):
+    if (h := s.match(k, RANKS)) > 0 and s.cap(h) and not _starts_unit(s, h):
+        e = _name_end(s, h, split_person=False)
+        return [(h, e)] if e - h <= 4 else []
+    marked = k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2) and s.cap(k)
+    if (s.words[k] in SURNAMES or marked) and not _starts_unit(s, k):
         e = _name_end(s, k, split_person=False, limit=5)
         return [(k, e)] if 2 <= e - k <= 4 else []
+    return []
+
+
+def _credits(s: _Sentence) -> list[tuple[int, int]]:
+    """PERSON token spans of a photo credit ("Ảnh: Minh Tâm - Hồng Nhung") or of a byline line
+    made only of names ("Thanh Hương - Trung Kiên", "Minh Đức (Trung tâm ...)"); they win over a
+    place of the same name (guidelines (cc))."""
+    def names(j: int, end_ok) -> list[tuple[int, int]]:
+        out = []
+        while j < s.n and s.cap(j) and not _starts_unit(s, j):
+            e = _name_end(s, j, split_person=False)
+            if not 2 <= e - j <= 4 or any(w.isupper() and len(w) > 1 for w in s.words[j:e]):
+                return []
+            out.append((j, e))
+            if e < s.n and s.low[e] in ("-", "–", ","):
+                j = e + 1
+                continue
+            return out if end_ok(e) else []
+        return []
+
+    if s.n > 2 and s.low[0] == "ảnh" and s.low[1] == ":":
+        return names(2, lambda e: True)
+    if s.n <= 12:
+        return names(0, lambda e: e == s.n or s.words[e] in ("(", "."))
     return []
 
 
@@ -315,6 +417,9 @@ def _candidates(text: str, start: int, end: int) -> list[Span3]:
         cands += [chars(k, e, lab) for e, lab in ((_positions(s, k), POSITION), (_orgs(s, k), ORG)) if e > k]
         cands += [chars(a, b, LOCATION) for a, b in _locations(s, k)]
         cands += [chars(a, b, PERSON) for a, b in _persons(s, k) if b > a]
+    credits = [chars(a, b, PERSON) for a, b in _credits(s)]
+    if credits:
+        cands = credits + [c for c in cands if all(c[1] <= a or c[0] >= b for a, b, _ in credits)]
     return cands
 
 

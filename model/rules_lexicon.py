@@ -20,15 +20,21 @@ def _table(spec: str) -> dict[str, list[tuple[str, ...]]]:
     return table
 
 
+# Military and police ranks: POSITION before a name (guidelines (s)), and they introduce the name
+_RANKS = ("đại tướng|thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|thượng úy"
+         "|trung úy|thiếu úy")
+MIDDLE_MARKS = {"văn", "thị"}  # "X Văn Y", "X Thị Y": a person's name whatever the surname
 TITLES = _table(
     "bí thư|phó bí thư|tổng bí thư|chủ tịch|phó chủ tịch|chủ tịch nước|ủy viên|thành ủy viên|tỉnh ủy viên"
     "|huyện ủy viên|quận ủy viên|thị ủy viên|đảng ủy viên|trưởng ban|phó trưởng ban|phó ban|trưởng phòng"
     "|phó trưởng phòng|phó phòng|giám đốc|phó giám đốc|tổng giám đốc|hiệu trưởng|phó hiệu trưởng"
-    "|trưởng thôn|phó trưởng thôn|trưởng bản|trưởng ấp|trưởng khu|tổ trưởng|chánh văn phòng"
+    "|trưởng thôn|phó trưởng thôn|trưởng bản|phó trưởng bản|trưởng ấp|phó trưởng ấp|trưởng buôn|trưởng làng"
+    "|trưởng xóm|trưởng khóm|trưởng khu|tổ trưởng|chánh văn phòng"
     "|phó chánh văn phòng|chánh án|phó chánh án|chánh thanh tra|viện trưởng|phó viện trưởng|bộ trưởng"
     "|thứ trưởng|thủ tướng|phó thủ tướng|chủ nhiệm|phó chủ nhiệm|trưởng công an|phó trưởng công an"
-    "|chỉ huy trưởng|chính trị viên|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng"
+    "|chỉ huy trưởng|chính trị viên|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng|" + _RANKS
 )
+RANKS = _table(_RANKS)
 TITLE_MODS = _table("thường trực")
 ELLIPTIC = {"bí thư", "phó bí thư", "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc"}
 SUBS = _table(  # bodies that may be followed by their parent body
@@ -43,9 +49,33 @@ HEADS = _table(  # a body word that needs a capitalised name after it
     "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
     "|ngân hàng|hợp tác xã|ủy ban"
 )
-ADMIN = _table("huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố")
-FACILITY = _table("đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị")
-HONORIFICS = _table("đồng chí|ông|bà")
+ADMIN = _table(
+    "huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố|khóm"
+)
+# Village words of the uplands and the south: unit words only when lowercase ("bản Nà Cài"); written
+# capitalised they are part of the name ("Bản Giốc", "Buôn Triết", "Chau Sóc Kha")
+HAMLETS = _table("bản|buôn|làng|sóc|plei|bon")
+# Peoples and faiths after a village or temple word are not its name ("chùa Khmer", "làng Chăm")
+PEOPLES = {"khmer", "chăm", "mông", "dao", "tày", "nùng", "thái", "mường", "cơ tu", "ê đê", "gia rai", "ba na",
+           "xơ đăng", "hoa", "kinh", "phật", "công giáo"}
+# Words that make a unit or facility word part of a common compound: "văn bản", "già làng", "khai thác"
+NOT_UNIT_AFTER = {"bản": {"văn", "phiên", "kịch", "cơ", "nguyên", "dự"}, "làng": {"già"}, "thác": {"khai"},
+                  "bon": {"các"}}
+FACILITY = _table(  # a lowercase common noun before a place's name, outside the span
+    "đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị|khu kinh tế|đèo|thác|suối"
+    "|đồi|chùa|đền|vịnh|biển|nhà máy|nhà máy nước|cửa khẩu|cao tốc|tuyến|quốc lộ|tỉnh lộ|sân vận động"
+    "|công viên|quảng trường|khu di tích|di tích|khu du lịch|vườn quốc gia|khu bảo tồn|khu tái định cư|khu dân cư"
+)
+# A capitalised facility word that is part of the place's name: the whole name is the span
+# ("Khu công nghiệp Quang Châu", "Vườn quốc gia Xuân Thủy"), lowercase words may sit between
+# it and the name ("Khu di tích quốc gia đặc biệt Pác Bó").
+NAMED_FACILITY = _table(
+    "khu công nghiệp|cụm công nghiệp|khu kinh tế|khu đô thị|khu di tích|khu du lịch|khu bảo tồn|khu tưởng niệm"
+    "|khu lưu niệm|vườn quốc gia|cảng|chợ|kcn|ccn|khu chế xuất|quảng trường|công viên|sân vận động|di tích"
+)
+# Numbered roads: the road word and its number are the name ("Quốc lộ 6", "Vành đai 4", "Đường 359")
+ROADS = _table("quốc lộ|tỉnh lộ|huyện lộ|vành đai|đường tỉnh|đường huyện|đường")
+HONORIFICS = _table("đồng chí|ông|bà|anh|chị|cô|em|chú|thầy|cụ")
 # Place names from the administrative gazetteer of model/lexicon (one lexicon for the rules, the
 # casing and the generator). Provinces and the country match in any case; districts and communes,
 # many of them common words ("Đoàn Kết", "Thắng Lợi"), only when capitalised.
@@ -53,7 +83,7 @@ PLACES = _table(
     "|".join(["Việt Nam", "Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế", "Bà Rịa", "Vũng Tàu"]
              + [p for p in words("provinces") if " - " not in p])
 )
-LOCAL_PLACES = _table("|".join(p for f in ("districts", "communes") for p in words(f) if " - " not in p))
+LOCAL_PLACES = _table("|".join(p for f in ("districts", "communes", "countries") for p in words(f) if " - " not in p))
 ABBREVIATIONS = set(  # written in capitals in ordinary text (kept so when a headline is recased)
     "UBND HĐND MTTQ BCH BTV TP TX CHQS BCHQS NTM OCOP THCS THPT TNHH CP KCN CCN HTX ĐBQH BHXH BHYT CAND QĐND"
     " QĐNDVN CSGT PCCC ATGT VN TW UB HĐ HCM TTXVN VOV VTV GDP FDI ODA USD VND ĐBSCL KT-XH KTXH CNH-HĐH".split()
