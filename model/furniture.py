@@ -44,10 +44,14 @@ _SLOGAN = re.compile(
 )
 _DATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
 DATE_PATTERN = _DATE  # day/month/year as page headers write it; model.normalise.dates reads page dates with it
+_TIME = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:AM|PM|GMT\+7))?"
 _DATE_HEADER = re.compile(
     rf"^(?:(?:thứ\s+\w+|chủ\s+nhật)\s*[,|]?\s*(?:ngày\s*)?{_DATE}.*"
     rf"|(?:đăng\s+lúc|đăng\s+ngày|ngày\s+đăng|cập\s+nhật(?:\s+lúc)?|ngày\s+cập\s+nhật|ngày\s+xuất\s+bản"
-    rf"|thời\s+gian\s+đăng|ngày\s+in|hôm\s+nay|ngày|posted|updated)\s*:?\s*(?:\d{{1,2}}[:h]\d{{2}}\s*[-|,]?\s*)?{_DATE}.*"
+    rf"|thời\s+gian\s+đăng|ngày\s+in|hôm\s+nay|posted|updated)\s*:?\s*(?:\d{{1,2}}[:h]\d{{2}}\s*[-|,]?\s*)?{_DATE}.*"
+    # a bare "Ngày" is a header only with nothing after its date but a time: "Ngày 20/12/2023, HĐND
+    # xã ... tổ chức kỳ họp" opens a paragraph
+    rf"|ngày\s*:?\s*(?:{_TIME}\s*[-|,]?\s*)?{_DATE}(?:\s*[-|,]?\s*{_TIME})?"
     rf"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*{_DATE}.*"
     rf"|{_DATE}(?:\s*[-|,]?\s*\d{{1,2}}[:h]\d{{2}}(?::\d{{2}})?(?:\s*(?:AM|PM|GMT\+7))?)?"
     rf"|\d{{1,2}}[:h]\d{{2}}\s*(?:\|\s*)?{_DATE})$",

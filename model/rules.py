@@ -21,6 +21,7 @@ from itertools import pairwise
 from canbo.model.labels import ENTITY_LABELS, RELATION_SIGNATURES
 from canbo.model.rules_lexicon import (
     ADMIN,
+    DEPARTMENTS,
     ELLIPTIC,
     EPONYMS,
     FACILITY,
@@ -44,6 +45,7 @@ from canbo.model.rules_lexicon import (
 from canbo.model.rules_lexicon import FRACTION as _FRACTION
 from canbo.model.rules_lexicon import NOT_QUANTITY_AFTER as _NOT_QUANTITY_AFTER
 from canbo.model.rules_lexicon import QUANTITY as _QUANTITY
+from canbo.model.rules_lexicon import TOKEN as _TOKEN
 from canbo.model.rules_lexicon import YEAR as _YEAR
 from canbo.model.schema import Document, Entity, Relation
 from canbo.model.text import split_sentences
@@ -60,7 +62,6 @@ PRIORITY = {METRIC: 0, POSITION: 1, ORG: 2, LOCATION: 3, PERSON: 4}
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([^\W\d_])(?!\w)")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def _modern_tone(m: re.Match) -> str:
@@ -162,6 +163,12 @@ def _name_end(s: _Sentence, k: int, lower_ok: bool = False, split_person: bool =
     return j
 
 
+def _body_name_end(s: _Sentence, k: int) -> int:
+    """End of a body's name at ``k``: a department's standard name ("Giao thông vận tải") or a
+    capitalised run with its lowercase syllables."""
+    return max(s.match(k, DEPARTMENTS), _name_end(s, k, lower_ok=True))
+
+
 def _gazetteer(s: _Sentence, k: int) -> int:
     """End of a gazetteer place name at ``k``, or -1: a province in any case, a district or
     commune only when each of its words is capitalised."""
@@ -230,7 +237,10 @@ def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
     if bare_name and s.cap(j) and not _starts_unit(s, j) and (s.words[j] not in SURNAMES or _gazetteer(s, j) > 0):
         j = _place_end(s, j)
     while (e := s.match(j, ADMIN)) > 0:
-        j = _place_end(s, e) if s.cap(e) and not _starts_unit(s, e) else e
+        if e < s.n and s.words[e].isdigit():
+            j = e + 1  # "Phường 13"
+        else:
+            j = _place_end(s, e) if s.cap(e) and not _starts_unit(s, e) else e
     return j
 
 
@@ -241,13 +251,15 @@ def _organ_end(s: _Sentence, k: int) -> tuple[int, bool]:
     while True:
         e = s.match(j, SUBS)
         if e < 0 and (h := s.match(j, HEADS)) > 0 and s.cap(h) and not _starts_unit(s, h):
-            e, named = _name_end(s, h, lower_ok=True), True
+            e, named = _body_name_end(s, h), True
         if e < 0:
             break
         named = named or s.low[j] != "thường"
         j = e
     e = s.match(j, TOPS)
     if e > 0:
+        if j > k and s.low[e - 1] == "hđnd" and e + 2 < s.n and s.low[e] == "và" and s.low[e + 1] == "ubnd":
+            e += 2  # the joint office: "Văn phòng HĐND và UBND huyện"
         return _locality_end(s, e, bare_name=True), True
     return (_locality_end(s, j, bare_name=False) if j > k else j), named
 
@@ -264,7 +276,7 @@ def _positions(s: _Sentence, k: int) -> int:
     if (s.match(e - 1, ADMIN) > 0 or s.match(e - 1, HAMLETS) > 0) and s.cap(e) and not _starts_unit(s, e):
         return _numbered(s, _place_end(s, e))  # a hamlet's head with its hamlet: "Trưởng bản Nà Hẩu"
     if s.low[e - 1] in ("ban", "phòng") and s.cap(e) and not _starts_unit(s, e):
-        e = _name_end(s, e, lower_ok=True)
+        e = _body_name_end(s, e)
     end, _ = _organ_end(s, e)
     return _locality_end(s, e, bare_name=False) if end == e else end
 
@@ -382,6 +394,15 @@ Span3 = tuple[int, int, str]
 _BARE_TITLES = {" ".join(p) for phrases in TITLES.values() for p in phrases}
 _DIRECT_GAP = re.compile(r"\s*(?:[,:]?\s*(?:đồng chí|ông|bà)\s+)?", re.IGNORECASE)
 _APPOSITION_GAP = re.compile(r"[\s,(\-–—]*(?:(?:hiện là|nguyên|là|kiêm|đồng thời là|và)[\s,(\-–—]+)*")
+# a verb of holding between a person and an office later in the same clause: "X được bầu giữ chức Y",
+# "X tái đắc cử Y", "X từng giữ các chức vụ Y, Z", "do anh X làm Y"
+_HOLDS_GAP = re.compile(
+    r"[^;.]{0,120}?(?<!\w)(?:giữ(?:\s+các)?\s+(?:chức(?:\s+vụ|\s+danh)?|cương\s+vị)|(?:tái\s+)?đắc\s+cử(?:\s+chức(?:\s+vụ)?)?"
+    r"|được\s+bầu(?:\s+làm)?|làm|cương\s+vị(?:\s+như)?)(?:\s+(?:nguyên|là))?\s*:?\s*",
+    re.IGNORECASE,
+)
+# the holder named after the office: "miễn nhiệm chức danh Y đối với ông X"
+_HOLDER_AFTER = re.compile(r"[^;.]{0,40}?(?<!\w)đối\s+với\s+(?:(?:ông|bà|đồng\s+chí)\s+)?", re.IGNORECASE)
 
 
 def _resolve(cands: list[Span3]) -> list[Span3]:
@@ -456,6 +477,19 @@ def _link(text: str, spans: list[Span3]) -> list[tuple[int, int]]:
         while is_(r, POSITION) and r not in owner and _APPOSITION_GAP.fullmatch(gap(r, r + 1)):
             owner[r] = p
             r -= 1
+    for p in (i for i in range(len(spans)) if is_(i, PERSON)):
+        q = p + 1
+        while q < len(spans) and not is_(q, PERSON):
+            if is_(q, POSITION) and q not in owner and _HOLDS_GAP.fullmatch(gap(p, q)):
+                while is_(q, POSITION) and (q not in owner) and (q == p + 1 or _HOLDS_GAP.fullmatch(gap(p, q))
+                                                                  or _APPOSITION_GAP.fullmatch(gap(q - 1, q))):
+                    owner[q] = p
+                    q += 1
+                break
+            q += 1
+    for q in (i for i in range(len(spans) - 1) if is_(i, POSITION) and i not in owner):
+        if is_(q + 1, PERSON) and _HOLDER_AFTER.fullmatch(gap(q, q + 1)):
+            owner[q] = q + 1
     return sorted((p, q) for q, p in owner.items())
 
 

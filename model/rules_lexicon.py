@@ -12,10 +12,13 @@ import re
 from canbo.model.lexicon import words
 
 
+TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")  # a word ("H'leo" is one) or a punctuation mark
+
+
 def _table(spec: str) -> dict[str, list[tuple[str, ...]]]:
-    """Phrase table from "a b|c|...": first word -> phrases as word tuples, longest first."""
+    """Phrase table from "a b|c|...": first token -> phrases as token tuples, longest first."""
     table: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in sorted((tuple(p.lower().split()) for p in spec.split("|")), key=len, reverse=True):
+    for phrase in sorted((tuple(TOKEN.findall(p.lower())) for p in spec.split("|") if p.strip()), key=len, reverse=True):
         table.setdefault(phrase[0], []).append(phrase)
     return table
 
@@ -32,7 +35,9 @@ TITLES = _table(
     "|trưởng xóm|trưởng khóm|trưởng khu|tổ trưởng|chánh văn phòng"
     "|phó chánh văn phòng|chánh án|phó chánh án|chánh thanh tra|viện trưởng|phó viện trưởng|bộ trưởng"
     "|thứ trưởng|thủ tướng|phó thủ tướng|chủ nhiệm|phó chủ nhiệm|trưởng công an|phó trưởng công an"
-    "|chỉ huy trưởng|chính trị viên|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng|" + _RANKS
+    "|chỉ huy trưởng|phó chỉ huy trưởng|chính trị viên|chính trị viên phó|chính ủy|phó chính ủy|đồn trưởng"
+    "|phó đồn trưởng|đội trưởng|phó đội trưởng|đại đội trưởng|trạm trưởng|hạt trưởng|phó hạt trưởng"
+    "|đại biểu hđnd|đại biểu hội đồng nhân dân|đại biểu quốc hội|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng|" + _RANKS
 )
 RANKS = _table(_RANKS)
 TITLE_MODS = _table("thường trực")
@@ -44,10 +49,14 @@ TOPS = _table(
     "huyện ủy|thành ủy|tỉnh ủy|quận ủy|thị ủy|đảng ủy|đảng bộ|chi bộ|đảng|đảng cộng sản việt nam|hđnd|ubnd"
     "|hội đồng nhân dân|ủy ban nhân dân|mttq|ủy ban mttq|mặt trận tổ quốc|ủy ban mặt trận tổ quốc"
     "|quốc hội|chính phủ|trung ương|trung ương đảng|huyện đoàn|thành đoàn|tỉnh đoàn|công an"
+    "|hđqt|hội đồng quản trị|đồn biên phòng|bđbp|bộ đội biên phòng|bộ chỉ huy bđbp|bộ chỉ huy bộ đội biên phòng|ban chqs|ban chỉ huy quân sự"
+    "|bộ chỉ huy quân sự|bchqs|cổng ttđt|cổng thông tin điện tử|đài tt - th|đài tt|đài truyền thanh"
+    "|trung tâm vh - tt & tt|trung tâm y tế|trung tâm chính trị"
 )
+DEPARTMENTS = _table("|".join(words("departments")))  # the name after a body word: "Sở" + "Giao thông vận tải"
 HEADS = _table(  # a body word that needs a capitalised name after it
     "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
-    "|ngân hàng|hợp tác xã|ủy ban"
+    "|ngân hàng|hợp tác xã|ủy ban|báo|quỹ|đài|câu lạc bộ|chi hội|tổ hợp tác"
 )
 ADMIN = _table(
     "huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố|khóm"
@@ -112,14 +121,20 @@ _COUNTED = _alt(
     "|hợp tác xã|sản phẩm|lao động|người|học sinh|sinh viên|cán bộ|hội viên|đoàn viên|chi bộ"
     "|tổ chức cơ sở đảng|đồng chí|mô hình|tuyến đường|căn nhà|ngôi nhà|nhà|cơ sở|lượt|vụ|trường hợp"
     "|giải pháp|văn bản|hồ sơ|đơn vị|cơ quan|đại biểu|thành viên|cuộc|lớp|phòng học|gia đình|thủ tục"
-    "|đơn thư|tài khoản|con|cây|bệnh nhân|việc làm"
+    "|đơn thư|tài khoản|con|cây|bệnh nhân|việc làm|em|nhân khẩu|khẩu|nghị quyết|ngày công|đợt|vụ việc|buổi"
+    "|học viên|điểm|đối tượng|cá nhân|tập thể|phụ nữ|thanh niên|đàn|tổ|đội|giáo viên|y bác sĩ|bác sĩ|chiến sĩ"
+    "|hội nghị|cuộc họp|tác phẩm|chương trình|kế hoạch|tuyến|cầu|trạm|nguồn tin|tin bài|ý kiến|kiến nghị"
+    "|phương tiện|xe|camera"
 )
 _LEFT = r"(?<![\w.,/])(?<!\w-)"
 QUANTITY = re.compile(
     rf"{_LEFT}(?P<num>{_NUM}(?:\s*(?:-|–|đến|tới)\s*{_NUM})?)"
-    rf"(?:\s(?:{_COUNTED})|\s?(?:{_UNITS})(?:\s?/\s?(?:{_PER}))*)(?!\w)",
+    # counted nouns are lowercase ("lớp 8 Trường ..." counts nothing); "đồng bào" is not money; after
+    # money or a weight any one word can be the per-unit part ("500.000 đồng/em/tháng", "30 tấn/mẻ")
+    rf"(?:\s(?-i:{_COUNTED})|\s?(?:{_UNITS})(?!\s+bào)(?:\s?/\s?(?:{_PER}|[^\W\d_]+|m[23]))*)(?!\w)",
     re.IGNORECASE,
 )
 FRACTION = re.compile(rf"{_LEFT}(?P<a>\d+)/(?P<b>\d+)(?![\w/]|[.,]\d)(?P<noun>\s(?:{_COUNTED})(?!\w))?", re.I)
-NOT_QUANTITY_AFTER = {"năm", "tháng", "ngày", "thứ", "số", "khóa", "kỳ", "đợt", "lần", "đoạn"}
+NOT_QUANTITY_AFTER = {"năm", "tháng", "ngày", "thứ", "số", "khóa", "kỳ", "đợt", "lần", "đoạn", "lớp", "khóm", "phường",
+                      "ấp", "thôn", "tổ", "khu", "quận", "xóm", "đội"}  # "lớp 8", "khóm 2 phường 3": not counts
 YEAR = re.compile(r"(?:19|20)\d\d")

@@ -25,6 +25,7 @@ SHELL_SETS = [FIXTURES / "page_shells", FIXTURES / "page_shells_heldout"]  # two
         ("ĐẢNG CỘNG SẢN VIỆT NAM QUANG VINH MUÔN NĂM", "slogan"),
         ("Thứ Hai, 12/02/2024", "date"),
         ("Cập nhật lúc: 12/02/2024 08:30", "date"),
+        ("Ngày 12/02/2024 08:30", "date"),
         ("12/02/2024 08:30", "no text"),
         ("Cỡ chữ: A- A A+", "widget"),
         ("Chia sẻ: Facebook Zalo", "widget"),
@@ -48,6 +49,7 @@ def test_each_kind_of_furniture(line, reason):
     [
         "HỘI NGHỊ BAN CHẤP HÀNH ĐẢNG BỘ XÃ LŨNG CÚ LẦN THỨ 15",  # a headline in capitals is read
         "Sáng 12/02/2024, Huyện ủy Bắc Hà tổ chức hội nghị tổng kết công tác năm 2023.",
+        "Ngày 20/12/2023, HĐND xã Lùng Phình tổ chức kỳ họp thứ 9.",  # a paragraph that opens with its date
         "Mai Chi",
         "Hồng Nhung - Văn Tiến",
         "Quang cảnh hội nghị. Ảnh: Thu Trang",
