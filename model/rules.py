@@ -135,7 +135,7 @@ def _starts_unit(s: _Sentence, k: int) -> bool:
         return False
     for table in (TITLES, SUBS, TOPS, HEADS, ADMIN):
         e = s.match(k, table)
-        if e > 0 and (e - k > 1 or s.words[k].isupper() or s.cap(e)):
+        if e > 0 and (e - k > 1 or s.words[k].isupper() or s.cap(e) or table is ADMIN and e < s.n and s.words[e].isdigit()):
             return True
     return False
 
@@ -258,7 +258,7 @@ def _organ_end(s: _Sentence, k: int) -> tuple[int, bool]:
         j = e
     e = s.match(j, TOPS)
     if e > 0:
-        if j > k and s.low[e - 1] == "hđnd" and e + 2 < s.n and s.low[e] == "và" and s.low[e + 1] == "ubnd":
+        if j > 0 and s.low[j - 1] == "phòng" and s.low[e - 1] == "hđnd" and e + 2 < s.n and s.low[e] == "và" and s.low[e + 1] == "ubnd":
             e += 2  # the joint office: "Văn phòng HĐND và UBND huyện"
         return _locality_end(s, e, bare_name=True), True
     return (_locality_end(s, j, bare_name=False) if j > k else j), named

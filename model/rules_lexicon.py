@@ -56,7 +56,7 @@ TOPS = _table(
 DEPARTMENTS = _table("|".join(words("departments")))  # the name after a body word: "Sở" + "Giao thông vận tải"
 HEADS = _table(  # a body word that needs a capitalised name after it
     "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
-    "|ngân hàng|hợp tác xã|ủy ban|báo|quỹ|đài|câu lạc bộ|chi hội|tổ hợp tác"
+    "|ngân hàng|hợp tác xã|ủy ban|báo|quỹ|câu lạc bộ|chi hội|tổ hợp tác"
 )
 ADMIN = _table(
     "huyện|xã|tỉnh|thành phố|tp|thị trấn|phường|quận|thị xã|thôn|xóm|ấp|khu phố|tổ dân phố|khóm"

@@ -143,3 +143,109 @@ def test_normalise_offsets_on_the_fast_and_the_careful_path():
     assert normalise("Hoà x\u0301") == ("Hòa x\u0301", [0, 1, 2, 3, 4, 4], [1, 2, 3, 4, 6, 6])
     # NFD input: each letter and its marks are one cluster
     assert normalise("Thu\u0323y") == ("Thụy", [0, 1, 2, 4], [1, 2, 4, 5])
+
+
+# ---------------------------------------------------------------- rules v3 (2026-12-01): each case a
+# construction the rules used to get wrong; sentences written for these tests
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a commune that is also the start of a longer name: the whole capitalised name
+        ("Trạm bơm xã Đông Phương Bắc đã hoàn thành.", ("LOCATION", "Đông Phương Bắc")),
+        # numbered hamlets keep their number; numbered roads are one name
+        ("Bà con thôn Khe Lìm 2 góp công làm đường.", ("LOCATION", "Khe Lìm 2")),
+        ("Đoạn Quốc lộ 4D qua xã bị sạt lở.", ("LOCATION", "Quốc lộ 4D")),
+        ("Dự án đường Vành đai 3 đã khởi công.", ("LOCATION", "Vành đai 3")),
+        # a capitalised facility word belongs to the name, lowercase words between them too
+        ("Khu di tích lịch sử Đồi Mâm Xôi đón nhiều khách.", ("LOCATION", "Khu di tích lịch sử Đồi Mâm Xôi")),
+        ("Doanh nghiệp trong KCN Tây Bắc Ga tăng trưởng.", ("LOCATION", "KCN Tây Bắc Ga")),
+        # upland village words introduce a name when lowercase
+        ("Người dân bản Phìn Hồ chăm sóc chè.", ("LOCATION", "Phìn Hồ")),
+        ("Ông về thăm buôn Kô Siêr vào cuối tuần.", ("LOCATION", "Kô Siêr")),
+        # countries
+        ("Hàng nông sản được xuất sang Nhật Bản.", ("LOCATION", "Nhật Bản")),
+    ],
+)
+def test_place_names(baseline, text, expected):
+    assert expected in spans(baseline.predict(text))
+
+
+@pytest.mark.parametrize(
+    "text, not_expected",
+    [
+        ("Ủy ban đã ban hành văn bản Hướng dẫn số 12.", "Hướng"),  # "văn bản" is not a hamlet
+        ("Già làng Y Bhin kể chuyện xưa.", "Y Bhin"),  # "già làng" is a standing, not a village
+        ("Các chùa Khmer trong huyện đón Tết.", "Khmer"),  # a people, not a temple's name
+        ("Tàu cá không khai thác IUU.", "IUU"),  # "khai thác" is not a waterfall
+    ],
+)
+def test_compound_words_and_peoples_are_not_places(baseline, text, not_expected):
+    assert ("LOCATION", not_expected) not in spans(baseline.predict(text))
+
+
+def test_credits_and_bylines_are_persons_even_when_a_place_has_the_name(baseline):
+    assert spans(baseline.predict("Ảnh: Minh Tâm")) == [("PERSON", "Minh Tâm")]  # Minh Tâm is also a commune
+    assert spans(baseline.predict("Thanh Hương - Quốc Tuấn")) == [("PERSON", "Thanh Hương"), ("PERSON", "Quốc Tuấn")]
+    # a headline made of two places is not a byline: capitals are not names
+    assert ("PERSON", "HÀ GIANG") not in spans(baseline.predict("HÀ GIANG - TUYÊN QUANG"))
+
+
+def test_names_without_a_listed_surname(baseline):
+    # "X Văn Y" / "X Thị Y" is a person whatever X is, even a body word ("Đoàn")
+    doc = baseline.predict("Đồng chí Đoàn Văn Khải, Đảng ủy viên, nhận nhiệm vụ mới.")
+    assert ("PERSON", "Đoàn Văn Khải") in spans(doc) and ("ORG", "Đoàn Văn Khải") not in spans(doc)
+    assert ("PERSON", "Quý") in spans(baseline.predict("Hợp tác xã do anh Quý quản lý."))
+
+
+def test_ranks_are_positions_that_introduce_the_name(baseline):
+    doc = baseline.predict("Thiếu tá Sùng A Páo, Đồn trưởng Đồn Biên phòng Pa Vệ Sủ cho biết.")
+    assert spans(doc) == [
+        ("POSITION", "Thiếu tá"),
+        ("PERSON", "Sùng A Páo"),
+        ("POSITION", "Đồn trưởng Đồn Biên phòng Pa Vệ Sủ"),
+    ]
+    assert links(doc) == {("Sùng A Páo", "Thiếu tá"), ("Sùng A Páo", "Đồn trưởng Đồn Biên phòng Pa Vệ Sủ")}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ông Bế Văn Tình được giao phụ trách Sở Giao thông vận tải tỉnh.", ("ORG", "Sở Giao thông vận tải tỉnh")),
+        ("Phóng viên Đài TT-TH huyện Mường Tè ghi nhận.", ("ORG", "Đài TT-TH huyện Mường Tè")),
+        ("Tin từ Cổng TTĐT huyện Ea H'leo cho biết.", ("ORG", "Cổng TTĐT huyện Ea H'leo")),
+        ("Chị là đại biểu HĐND huyện khóa mới.", ("POSITION", "đại biểu HĐND huyện")),
+        ("Ông giữ chức Chánh Văn phòng HĐND và UBND huyện.", ("POSITION", "Chánh Văn phòng HĐND và UBND huyện")),
+        ("Ông là Chủ tịch UBND Phường 7.", ("POSITION", "Chủ tịch UBND Phường 7")),
+    ],
+)
+def test_bodies_and_titles(baseline, text, expected):
+    assert expected in spans(baseline.predict(text))
+
+
+def test_holding_verbs_link_a_person_to_an_office_later_in_the_clause(baseline):
+    doc = baseline.predict("Đồng chí Ma Thị Huệ được bầu giữ chức Phó Chủ tịch HĐND xã; các đại biểu tán thành.")
+    assert links(doc) == {("Ma Thị Huệ", "Phó Chủ tịch HĐND xã")}
+    doc = baseline.predict("Kỳ họp miễn nhiệm chức danh Phó Chủ tịch UBND xã đối với ông Hoàng Văn Sính.")
+    assert links(doc) == {("Hoàng Văn Sính", "Phó Chủ tịch UBND xã")}
+    # a later clause's office is not linked across ";", nor a title named with no holder
+    doc = baseline.predict("Ông Tạ Văn Phúc phát biểu; hội nghị kiện toàn chức danh Trưởng ban.")
+    assert links(doc) == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected, not_expected",
+    [
+        ("Đồn đang đỡ đầu 12 em học sinh.", "12 em", None),
+        ("Mức hỗ trợ 600.000 đồng/em/tháng.", "600.000 đồng/em/tháng", "600.000 đồng"),
+        ("Hơn 20.000 đồng bào các dân tộc dự lễ.", None, "20.000 đồng"),  # "đồng bào" is not money
+        ("Học sinh lớp 9 Trường THCS Nà Hang đạt giải.", None, "9 Trường"),
+    ],
+)
+def test_metric_counted_nouns_and_per_unit_parts(baseline, text, expected, not_expected):
+    found = [t for lab, t in spans(baseline.predict(text)) if lab == "METRIC"]
+    if expected:
+        assert expected in found
+    if not_expected:
+        assert not_expected not in found

@@ -133,7 +133,7 @@ def test_gazetteers_are_clean():
     for name in ("surnames", "middle_names", "given_names", "titles", "organs", "provinces", "districts", "communes"):
         items = synth.gaz(name)
         assert items and len(items) == len(set(items)), name
-    assert 1000 <= len(synth.gaz("communes")) <= 5000 and list(synth.gaz("communes")) == sorted(synth.gaz("communes"))
+    assert 5000 <= len(synth.gaz("communes")) <= 8000 and list(synth.gaz("communes")) == sorted(synth.gaz("communes"))
     assert not any(x.split()[0] in ("Huyện", "Xã", "Phường", "Quận") for x in synth.gaz("districts") + synth.gaz("communes"))
 
 
