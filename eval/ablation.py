@@ -30,36 +30,42 @@ WRITTEN = ["--extra_train", str(ROOT / "data" / "written" / "annotated")]
 # (a) to (d3) were measured before the rules owned METRIC and each POSITION kept one holder: they
 # keep the settings they were scored with (rescore them under others with --policies)
 BEFORE = ["--merge_policy", "model", "--rule_labels", "--relation_one_holder", "false"]
+# (a) to (f) gave the tokenizer words as written ("Thuỵ" and "Thụy" two words); (g) on: modern tone placement
+OLD_INPUT = ["--modern_tone", "false"]
 RECIPES: dict[str, tuple[str, list[str]]] = {
-    "a-default": (DEFAULT, [*BEFORE]),
-    "b-written": (DEFAULT, [*WRITTEN, "--epochs", "4", *BEFORE]),
-    "b2-written-no-templates": (DEFAULT, [*WRITTEN, "--synthetic", "0", "--epochs", "5", *BEFORE]),
-    "b3-written-augment": (DEFAULT, [*WRITTEN, "--augment", "1", "--epochs", "3", *BEFORE]),
+    "a-default": (DEFAULT, [*BEFORE, *OLD_INPUT]),
+    "b-written": (DEFAULT, [*WRITTEN, "--epochs", "4", *BEFORE, *OLD_INPUT]),
+    "b2-written-no-templates": (DEFAULT, [*WRITTEN, "--synthetic", "0", "--epochs", "5", *BEFORE, *OLD_INPUT]),
+    "b3-written-augment": (DEFAULT, [*WRITTEN, "--augment", "1", "--epochs", "3", *BEFORE, *OLD_INPUT]),
     # (c): (b) fine-tuned from the encoder pretrained by `canbo pretrain --corpus data/unlabeled
     # data/written/raw --output_dir runs/pretrained --epochs 3` (MLM; never the real or held-out pages)
-    "c-pretrained": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"), *BEFORE]),
+    "c-pretrained": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"), *BEFORE, *OLD_INPUT]),
     # (d): (c) + each word's shape (casing, syllables, digits, separators) beside its subwords; from (d) on,
     # words are also cut at rule span edges, so that no rule tag is lost on a straddling word
     "d-chars": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
-                          "--char_features", "true", *BEFORE]),
+                          "--char_features", "true", *BEFORE, *OLD_INPUT]),
     # (d2): (d) + the relation head trained also on boundary-perturbed and false spans (SpERT-style)
     "d2-chars-relnoise": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
-                                    "--char_features", "true", "--relation_span_noise", "0.3", *BEFORE]),
+                                    "--char_features", "true", "--relation_span_noise", "0.3", *BEFORE, *OLD_INPUT]),
     # (d3): (d2) + a gazetteer mark in each word's shape: does it start or continue the name of one of
     # Vietnam's administrative units (model/lexicon/units.tsv, any level)?
     "d3-gazetteer": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
                                "--char_features", "true", "--relation_span_noise", "0.3", "--gazetteer_features", "true",
-                               *BEFORE]),
+                               *BEFORE, *OLD_INPUT]),
     # (d4): the encoder size: (d) with the shipped merge on a 4-layer encoder (2 in (d)), pretrained the same way:
     #   canbo pretrain --corpus data/unlabeled data/written/raw --output_dir runs/pretrained-l4 --epochs 3 --tiny_layers 4
     "d4-deeper": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained-l4"),
-                            "--char_features", "true"]),
+                            "--char_features", "true", *OLD_INPUT]),
     # (f): (d) with the shipped merge, trained on the rules of 2026-12-01 (numbered roads and hamlets,
     # capitalised facility names, upland village words, countries, the whole commune list, credits and
     # bylines as PERSON, ranks, "X Văn/Thị Y" names, department names, border-guard and media bodies,
     # holding verbs for HAS_POSITION, more counted nouns): the rules are the model's input, so it is retrained
     "f-rules-v3": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
-                             "--char_features", "true"]),
+                             "--char_features", "true", *OLD_INPUT]),
+    # (g): (f) with each word given to the tokenizer in modern tone placement, as the rules read it
+    # ("Kiến Thuỵ" and "Kiến Thụy" one word; encoding.phobert_word)
+    "g-modern-tone": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                                "--char_features", "true", "--modern_tone", "true"]),
     # (e): (d), the best of (d), (d2) and (d3) on CV, + self-training labels on data/unlabeled, each fold's
     # file made by that fold's (c) model (never trained on the held-out article), the full model's by the
     # full (c) model; 3 epochs instead of 4 for about the same number of steps:
@@ -67,7 +73,7 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     #   canbo selftrain --model runs/ablation/c-pretrained/full --out runs/selftrain/full.jsonl
     "e-selftrain": (DEFAULT, ["--extra_train", str(ROOT / "data" / "written" / "annotated"),
                               str(ROOT / "runs" / "selftrain" / "{fold}.jsonl"), "--epochs", "3",
-                              "--backbone", str(ROOT / "runs" / "pretrained"), "--char_features", "true"]),
+                              "--backbone", str(ROOT / "runs" / "pretrained"), "--char_features", "true", *OLD_INPUT]),
 }
 
 
@@ -78,10 +84,15 @@ def scores(gold: list[Document], pred: list[Document]) -> dict[str, Any]:
     return {
         "ents_f": e["micro"]["f1"],
         # a label that neither gold nor the system has in these sentences has no score (None), not 0
-        "per_label": {lab: e["per_label"][lab]["f1"] if lab in e["per_label"] else None for lab in ENTITY_LABELS},
+        "per_label": {lab: e["per_label"][lab]["f1"] if _occurs(e["per_label"].get(lab)) else None for lab in ENTITY_LABELS},
         "rel_f": r["f1"],
         "rel_support": r["tp"] + r["fn"],
     }
+
+
+def _occurs(counts: dict[str, Any] | None) -> bool:
+    """Does a label occur in gold or in the output (``score_entities`` lists every label, with zeros)?"""
+    return counts is not None and counts["tp"] + counts["fp"] + counts["fn"] > 0
 
 
 def cv_scores(gold: list[Document], predict) -> dict[str, dict[str, Any]]:

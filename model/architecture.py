@@ -45,6 +45,7 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         rule_feature_dropout: float = 0.2,
         char_features: bool = False,
         gazetteer_features: bool = False,
+        modern_tone: bool = False,
         merge_policy: str = "model",
         rule_labels: list[str] | None = None,
         relation_one_holder: bool = False,
@@ -66,6 +67,7 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         self.rule_feature_dropout = rule_feature_dropout
         self.char_features = char_features
         self.gazetteer_features = gazetteer_features
+        self.modern_tone = modern_tone  # words reach the tokenizer with modern tone placement (encoding.phobert_word)
         from canbo.model.merge import POLICIES, check_rule_labels
 
         if merge_policy not in POLICIES:

@@ -38,6 +38,7 @@ class InferenceConfig(LabelMaps):
         self.rule_features = bool(values.get("rule_features", False))
         self.char_features = bool(values.get("char_features", False))
         self.gazetteer_features = bool(values.get("gazetteer_features", False))
+        self.modern_tone = bool(values.get("modern_tone", False))  # absent in models trained before it existed
         tags = bio_tags(tuple(self.entity_labels))
         self.id2label = dict(enumerate(tags))
         self.label2id = {t: i for i, t in enumerate(tags)}

@@ -22,9 +22,16 @@ from canbo.model.text import AlignmentError, Span
 _SPACES = re.compile(r"\s+")
 
 
-def phobert_word(text: str) -> str:
-    """The PhoBERT input form of one word: NFC, inner whitespace as "_"."""
-    return _SPACES.sub("_", unicodedata.normalize("NFC", text.strip()))
+def phobert_word(text: str, modern_tone: bool = False) -> str:
+    """The PhoBERT input form of one word: NFC, inner whitespace as "_"; with ``modern_tone`` the
+    tone of a final oa/oe/uy on its first vowel, as the rules read words ("Thuỵ" -> "Thụy",
+    "hoà" -> "hòa"), so both spellings are one word to the model."""
+    word = unicodedata.normalize("NFC", text.strip())
+    if modern_tone:
+        from canbo.model.rules import normalise
+
+        word = normalise(word)[0]
+    return _SPACES.sub("_", word)
 
 
 @dataclass(frozen=True)
@@ -47,12 +54,15 @@ class Window:
 class WordEncoder:
     """Tokenizes words with a PhoBERT tokenizer, caching the pieces of each word."""
 
-    def __init__(self, tokenizer, max_length: int = 256, overlap: int = 32, cache_size: int = 200_000):
+    def __init__(
+        self, tokenizer, max_length: int = 256, overlap: int = 32, cache_size: int = 200_000, modern_tone: bool = False
+    ):
         if max_length < 8:
             raise ValueError("max_length must be at least 8 tokens")
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.overlap = overlap
+        self.modern_tone = modern_tone  # phobert_word's tone placement, as the model was trained with
         self._cache: dict[str, list[int]] = {}
         self._cache_size = cache_size
         self.bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.cls_token_id
@@ -63,7 +73,7 @@ class WordEncoder:
     def pieces(self, word: str) -> list[int]:
         ids = self._cache.get(word)
         if ids is None:
-            ids = self.tokenizer.convert_tokens_to_ids(self.tokenizer.tokenize(phobert_word(word))) or [self.unk]
+            ids = self.tokenizer.convert_tokens_to_ids(self.tokenizer.tokenize(phobert_word(word, self.modern_tone))) or [self.unk]
             if len(self._cache) < self._cache_size:
                 self._cache[word] = ids
         return ids

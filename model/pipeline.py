@@ -79,7 +79,9 @@ class Pipeline:
         labels = getattr(self.config, "rule_labels", []) if rule_labels is None else rule_labels
         self.rule_labels = check_rule_labels(labels, self.config.entity_labels)
         self.tags = self.config.tags
-        self.encoder = WordEncoder(tokenizer, max_length=self.config.max_tokens)
+        self.encoder = WordEncoder(
+            tokenizer, max_length=self.config.max_tokens, modern_tone=bool(getattr(self.config, "modern_tone", False))
+        )
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
         self.one_holder = bool(getattr(self.config, "relation_one_holder", False))  # model.decode.kept_relations

@@ -85,6 +85,11 @@ class ModelConfig:
         metadata={"help": "With char_features: each word's shape also says whether it starts or continues the name "
                   "of an administrative unit (model/lexicon/units.tsv)."},
     )
+    modern_tone: bool = field(
+        default=True,
+        metadata={"help": "Give the tokenizer each word with modern tone placement ('Thuỵ' -> 'Thụy', 'hoà' -> 'hòa'), "
+                  "as the rules read it: both spellings are one word to the model. Saved with the weights."},
+    )
     relation_threshold: float = field(default=0.5, metadata={"help": "Probability above which a pair is a relation."})
     relation_one_holder: bool = field(
         default=False,

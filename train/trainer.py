@@ -102,6 +102,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         rule_feature_dropout=model_cfg.rule_feature_dropout,
         char_features=model_cfg.char_features,
         gazetteer_features=model_cfg.gazetteer_features,
+        modern_tone=model_cfg.modern_tone,
         merge_policy=model_cfg.merge_policy,
         rule_labels=model_cfg.rule_labels,
         relation_one_holder=model_cfg.relation_one_holder,
@@ -191,7 +192,7 @@ def run_training(data: DataConfig, model_cfg: ModelConfig, train_cfg: TrainConfi
     )
     with args.main_process_first(desc="building the model"):  # rank 0 builds the tiny backbone first
         model, tokenizer = build_model(model_cfg, train_docs, out, train_cfg.seed)
-    enc = WordEncoder(tokenizer, max_length=model_cfg.max_length)
+    enc = WordEncoder(tokenizer, max_length=model_cfg.max_length, modern_tone=model_cfg.modern_tone)
     rules = model.config.rule_features
     feats, report = build_features(
         train_docs, enc, model.config.tags, model.config.relation_signature, train_cfg.progress, rules,
