@@ -151,13 +151,14 @@ def recipe_row(name: str, config: str, overrides: list[str], out: Path, gold, he
 
 def policy_rows(
     name: str, runs: Path, gold, heldout, policies: list[str] | None = None, rule_label_sets: list[str] | None = None,
-    one_holder: bool | None = None,
+    one_holder: bool | None = None, relation_merge: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """A trained recipe's fold and full models rescored under merge policies (default: every one),
     each with the rules owning each comma-separated set of ``rule_label_sets`` (default: none), and
     with ``one_holder`` True or False each POSITION keeping its best holder only or every holder
-    (``model.decode.kept_relations``; None: as each model's config says), without retraining. Row
-    names say all three: ``d-chars [model-first +rules METRIC, one holder]``."""
+    (``model.decode.kept_relations``; None: as each model's config says), and ``relation_merge``
+    (whose links are output, ``model.merge``; None: as saved), without retraining. Row names say
+    all four: ``d-chars [model-first +rules METRIC, one holder, links union]``."""
     from canbo.model.merge import POLICIES
     from canbo.model.pipeline import load
 
@@ -167,7 +168,8 @@ def policy_rows(
             rule_labels = [lab for lab in labels.split(",") if lab]
 
             def loaded(folder: Path):
-                pipe = load(folder, merge_policy=policy, rule_labels=rule_labels)  # noqa: B023 - used at once
+                pipe = load(folder, merge_policy=policy, rule_labels=rule_labels,  # noqa: B023 - used at once
+                            relation_merge=relation_merge)
                 pipe.one_holder = pipe.one_holder if one_holder is None else one_holder
                 return pipe
 
@@ -178,9 +180,10 @@ def policy_rows(
             held = scores(heldout, pipe.predict_batch([d.text for d in heldout], split=False))
             suffix = f" +rules {' '.join(rule_labels)}" if rule_labels else ""
             suffix += ", one holder" if pipe.one_holder else ""
+            suffix += f", links {pipe.relation_merge}" if pipe.relation_merge != "model" else ""
             rows[f"{name} [{policy}{suffix}]"] = {
                 "cv": folds, "heldout": held, "merge_policy": policy, "rule_labels": rule_labels,
-                "one_holder": pipe.one_holder,
+                "one_holder": pipe.one_holder, "relation_merge": pipe.relation_merge,
             }
     return rows
 
@@ -240,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-holder", choices=("yes", "no"), default=None,
                     help="With --policies: each POSITION keeps its best-scoring holder only, or every holder "
                          "(model.decode.kept_relations; default: as each model's config says).")
+    ap.add_argument("--relation-merge", choices=("model", "rules", "union"), default=None,
+                    help="With --policies: whose HAS_POSITION links are output (model.merge; default: as saved).")
     args = ap.parse_args(argv)
     out, runs = Path(args.out), Path(args.runs)
     out.mkdir(parents=True, exist_ok=True)
@@ -249,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.policies is not None:
         for name in args.policies:
             one_holder = None if args.one_holder is None else args.one_holder == "yes"
-            rescored = policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels, one_holder)
+            rescored = policy_rows(name, runs, gold, heldout, args.policy_names, args.rule_labels, one_holder,
+                                   args.relation_merge)
             for row_name, row in rescored.items():
                 (out / f"{row_name}.json").write_text(json.dumps(row, indent=2, ensure_ascii=False), encoding="utf-8")
         write_table(out)

@@ -34,6 +34,14 @@ def rule_spans(text: str, start: int = 0, end: int | None = None) -> list[Entity
     return [Entity(e.start + start, e.end + start, e.label, e.text, e.score, source="rules") for e in found]
 
 
+def rule_links(text: str, entities: Sequence[Entity]) -> set[tuple[int, int]]:
+    """The rule component's HAS_POSITION (person, position) links between ``entities`` of one
+    sentence ``text``, as index pairs into ``entities`` (``RuleBaseline.link``)."""
+    from canbo.model.schema import Document
+
+    return {(r.head, r.tail) for r in rule_extractor().link(Document(text, list(entities)))}
+
+
 def rule_edges(spans: Sequence[Entity]) -> list[int]:
     """Where words must be cut so that every rule span falls on whole words (no tag lost at an edge)."""
     return [x for e in spans for x in (e.start, e.end)]

@@ -16,6 +16,10 @@ labels that overlap none of them, then the rules' other spans that still fit.
 
 Which policy a model ships with is decided by cross-validation (``eval/ablation.md``) and
 saved in its config (``merge_policy``).
+
+HAS_POSITION relations between the merged spans are merged the same way (``relation_merge``):
+``model`` (the relation head's), ``rules`` (the rules' apposition and holding-verb links,
+``model.rules``) or ``union`` (both).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 POLICIES = ("model", "rules", "rules-first", "model-first")
+RELATION_MERGES = ("model", "rules", "union")
 
 
 @dataclass(frozen=True)
@@ -80,3 +85,24 @@ def merge(
         if not any(c.start < k.end and k.start < c.end for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def check_relation_merge(mode: str) -> str:
+    """``mode`` if it is one of ``RELATION_MERGES``; else one clear error."""
+    if mode not in RELATION_MERGES:
+        raise ValueError(f"unknown relation merge {mode!r} (choose from {', '.join(RELATION_MERGES)})")
+    return mode
+
+
+def merge_relations(
+    model: list[tuple[tuple[int, int], float]], rules: set[tuple[int, int]], mode: str
+) -> list[tuple[tuple[int, int], float]]:
+    """Sorted (head, tail) pairs with scores: the relation head's kept pairs ``model``, the rules'
+    links ``rules`` between the same spans, or their union (``RELATION_MERGES``). A pair the model
+    kept keeps its score; a pair only the rules drew scores 1.0, as a span only the rules found."""
+    check_relation_merge(mode)
+    kept = dict(model)
+    if mode == "model":
+        return sorted(kept.items())
+    chosen = set(rules) if mode == "rules" else set(rules) | set(kept)
+    return sorted((pair, kept.get(pair, 1.0)) for pair in chosen)

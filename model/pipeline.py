@@ -29,9 +29,9 @@ from canbo.model.decode import (
     viterbi_decode_batch,
 )
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
-from canbo.model.features import rule_edges, rule_spans, rule_word_tags, shape_ids
+from canbo.model.features import rule_edges, rule_links, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
-from canbo.model.merge import POLICIES, Candidate, check_rule_labels, merge
+from canbo.model.merge import POLICIES, Candidate, check_relation_merge, check_rule_labels, merge, merge_relations
 from canbo.model.normalise import normalise_document
 from canbo.model.parallel import (
     LIGHT_MODEL_PARAMS,
@@ -68,7 +68,8 @@ class Pipeline:
 
     def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
                  merge_policy: str | None = None, workers: int | None = None,
-                 calibration: Calibration | None = None, rule_labels: Sequence[str] | None = None):
+                 calibration: Calibration | None = None, rule_labels: Sequence[str] | None = None,
+                 relation_merge: str | None = None):
         self.model = model.eval()
         self.calibration = calibration or Calibration()  # raw scores when the model has none
         self.config = model.config
@@ -85,6 +86,7 @@ class Pipeline:
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
         self.one_holder = bool(getattr(self.config, "relation_one_holder", False))  # model.decode.kept_relations
+        self.relation_merge = check_relation_merge(relation_merge or getattr(self.config, "relation_merge", "model"))
         self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
         self.light = sum(p.numel() for p in model.parameters()) < LIGHT_MODEL_PARAMS
         self._pool = None
@@ -344,12 +346,21 @@ class Pipeline:
             # fit on the predictions of the same merge settings (canbo calibrate on the CV folds)
             score = self.calibration.entity_score(sp.label, sp.score)
             doc.entities.append(Entity(start, end, sp.label, doc.text[start:end], score=score, source=source))
-        for (h, t), p in self._relations(s):
+        pairs = self._relations(s)
+        if self.relation_merge != "model" and s.span is not None:
+            pairs = merge_relations(pairs, self._rule_links(doc.text, s), self.relation_merge)
+        for (h, t), p in pairs:
             score = self.calibration.relation_score(p)
             doc.relations.append(Relation(index[h], index[t], self.config.relation_label, score=score))
 
     def _relations(self, s: _Sentence) -> list[tuple[tuple[int, int], float]]:
         return kept_relations(s.pair_scores, self.relation_threshold, self.one_holder)
+
+    def _rule_links(self, text: str, s: _Sentence) -> set[tuple[int, int]]:
+        """The rules' HAS_POSITION links between one sentence's decided spans (span indices)."""
+        a, b = s.span.start, s.span.end
+        return rule_links(text[a:b], [Entity(start - a, end - a, sp.label, text[start:end])
+                                      for sp, (start, end, _) in zip(s.spans, s.decided or [])])
 
 
 def check_batch_size(batch_size) -> None:
@@ -398,9 +409,10 @@ def load(
     merge_policy: str | None = None,
     backend: str = "auto",
     rule_labels: Sequence[str] | None = None,
+    relation_merge: str | None = None,
 ) -> Pipeline:
     """Load a canbo checkpoint folder or hub id; with no argument, the shipped default model.
-    ``merge_policy`` and ``rule_labels`` override the ones saved with the model (``model.merge``). Scores are
+    ``merge_policy``, ``rule_labels`` and ``relation_merge`` override the ones saved with the model (``model.merge``). Scores are
     calibrated when the folder has a ``calibration.json`` (``model.calibration``).
 
     ``backend`` "torch" runs the checkpoint in plain torch (``model.checkpoint``: no transformers
@@ -430,7 +442,7 @@ def load(
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelUnavailableError(f"'{folder}': its {CALIBRATION_FILE} cannot be read ({exc})") from exc
     return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy, calibration=calibration,
-                    rule_labels=rule_labels)
+                    rule_labels=rule_labels, relation_merge=relation_merge)
 
 
 def _load_plain(folder: Path, required: bool):

@@ -134,3 +134,23 @@ def test_rule_labels_are_saved_checked_and_decide_those_labels(tmp_path, monkeyp
     (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
     with pytest.raises(ModelUnavailableError, match="rule_labels: FIGURE not among the entity labels"):
         load(target)
+
+
+def test_relation_merge_is_saved_checked_and_gives_the_rules_links(tmp_path, monkeypatch):
+    from canbo.model import pipeline as pipeline_module
+
+    target, cfg = _copy_default(tmp_path)
+    sentence = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."
+    monkeypatch.setattr(pipeline_module, "rule_links", lambda text, ents: set())  # rules that link nothing
+    for mode, expect_links in (("model", True), ("rules", False), ("union", True)):
+        cfg["relation_merge"] = mode
+        (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+        pipe = load(target)
+        pipe.workers = 0  # the patched rules run in this process
+        assert pipe.relation_merge == mode
+        assert bool(pipe.predict(sentence).relations) == expect_links, mode
+    assert load(target, relation_merge="rules").relation_merge == "rules"
+    cfg["relation_merge"] = "both"
+    (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    with pytest.raises(ModelUnavailableError, match="relation merge 'both'"):
+        load(target)

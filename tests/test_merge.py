@@ -72,3 +72,15 @@ def test_rule_labels_under_the_rules_first_and_rules_policies():
     got = [(m.start, m.end, m.label) for m in merge(RULES, model, "rules-first", rule_labels=["METRIC"])]
     assert (50, 55, "METRIC") not in got and (30, 36, "ORG") in got
     assert merge(RULES, model, "rules", rule_labels=["METRIC"]) == merge(RULES, model, "rules")
+
+
+def test_relation_merges():
+    from canbo.model.merge import merge_relations
+
+    model = [((0, 1), 0.9), ((2, 3), 0.6)]
+    rules = {(0, 1), (2, 4)}
+    assert merge_relations(model, rules, "model") == [((0, 1), 0.9), ((2, 3), 0.6)]
+    assert merge_relations(model, rules, "rules") == [((0, 1), 0.9), ((2, 4), 1.0)]  # the model's score where it agrees
+    assert merge_relations(model, rules, "union") == [((0, 1), 0.9), ((2, 3), 0.6), ((2, 4), 1.0)]
+    with pytest.raises(ValueError, match="relation merge"):
+        merge_relations(model, rules, "both")

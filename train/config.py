@@ -106,6 +106,11 @@ class ModelConfig:
         metadata={"help": "Labels whose rule spans are kept before the model's (model.merge), under any merge "
                   "policy; e.g. METRIC. Saved with the weights."},
     )
+    relation_merge: str = field(
+        default="model",
+        metadata={"help": "Which HAS_POSITION links are output between the merged spans (model.merge): model (the "
+                  "relation head's), rules (the rules' links) or union. Decode-only; saved with the weights."},
+    )
     tiny_hidden_size: int = field(default=128, metadata={"help": "'tiny' backbone: hidden size."})
     tiny_layers: int = field(default=2, metadata={"help": "'tiny' backbone: transformer layers."})
     tiny_heads: int = field(default=2, metadata={"help": "'tiny' backbone: attention heads."})
@@ -116,10 +121,11 @@ class ModelConfig:
             raise ValueError(f"{self.backbone} is AGPL-3.0 licensed; pass --allow_agpl true to use it")
         if not 8 <= self.max_length <= 256:
             raise ValueError("model: max_length must be between 8 and 256 (PhoBERT's position limit)")
-        from canbo.model.merge import POLICIES
+        from canbo.model.merge import POLICIES, check_relation_merge
 
         if self.merge_policy not in POLICIES:
             raise ValueError(f"model: merge_policy must be one of {', '.join(POLICIES)}")
+        check_relation_merge(self.relation_merge)
         from canbo.model.labels import ENTITY_LABELS
         from canbo.model.merge import check_rule_labels
 

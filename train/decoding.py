@@ -1,6 +1,6 @@
 """Decode-only settings of trained models, changed without retraining.
 
-``merge_policy``, ``rule_labels`` and ``relation_one_holder`` decide how a model's outputs are
+``merge_policy``, ``rule_labels``, ``relation_one_holder`` and ``relation_merge`` decide how a model's outputs are
 merged and linked, not what it learns: training never reads them. ``python -m
 canbo.train.decoding --crossval runs/cv --run runs/default --merge_policy model-first
 --rule_labels METRIC`` writes them into the config of every fold model and of the full model,
@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-DECODE_KEYS = ("merge_policy", "rule_labels", "relation_one_holder")
+DECODE_KEYS = ("merge_policy", "rule_labels", "relation_one_holder", "relation_merge")
 
 
 def set_decoding(folder: str | Path, **settings: Any) -> dict[str, Any]:
@@ -89,12 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule_labels", nargs="*", default=None, help="Labels the rules own (none: clear).")
     ap.add_argument("--relation_one_holder", choices=("true", "false"), default=None,
                     help="Each POSITION keeps its best-scoring holder only.")
+    ap.add_argument("--relation_merge", default=None, help="model, rules or union: whose HAS_POSITION links are output.")
     args = ap.parse_args(argv)
     settings = {k: getattr(args, k) for k in DECODE_KEYS if getattr(args, k) is not None}
     if "relation_one_holder" in settings:
         settings["relation_one_holder"] = settings["relation_one_holder"] == "true"
     if not settings:
-        ap.error("give at least one of --merge_policy, --rule_labels, --relation_one_holder")
+        ap.error("give at least one of --merge_policy, --rule_labels, --relation_one_holder, --relation_merge")
     from canbo.train.crossval import format_summary
 
     summary = redecode(args.crossval, args.data, args.run, **settings)

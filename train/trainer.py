@@ -106,6 +106,7 @@ def build_model(model_cfg: ModelConfig, train_docs: list[Document], work_dir: Pa
         merge_policy=model_cfg.merge_policy,
         rule_labels=model_cfg.rule_labels,
         relation_one_holder=model_cfg.relation_one_holder,
+        relation_merge=model_cfg.relation_merge,
         backbone_name=model_cfg.backbone,
     )
     torch.manual_seed(seed)
