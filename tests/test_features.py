@@ -114,13 +114,15 @@ def test_model_with_word_features_trains_saves_and_predicts(tmp_path, tiny_gold_
     run_training(
         DataConfig(train=[str(tiny_gold_path)]),
         ModelConfig(backbone="tiny", tiny_hidden_size=32, tiny_layers=1, head_hidden_size=32, rule_features=rules,
-                    char_features=chars, gazetteer_features=chars),
+                    char_features=chars, gazetteer_features=chars, modern_tone=rules and chars),
         TrainConfig(output_dir=str(tmp_path), epochs=2, batch_size=3, progress=False, relation_span_noise=0.5),
     )
     pipe = load(tmp_path)
     assert pipe.config.rule_features == rules and (pipe.model.rule_embedding is not None) == rules
     assert pipe.config.char_features == chars and (pipe.model.shape_embedding is not None) == chars
     assert pipe.config.gazetteer_features == chars
+    assert pipe.config.modern_tone == pipe.encoder.modern_tone == (rules and chars)  # saved and read back
+    assert (pipe.encoder.pieces("Thuỵ") == pipe.encoder.pieces("Thụy")) == (rules and chars)
     text = "Bí thư Huyện ủy Tam Nông Lê Minh Khoa phát biểu tại xã Hùng Tiến."
     doc = pipe.predict(text)
     assert all(doc.text[e.start : e.end] == e.text for e in doc.entities)

@@ -75,6 +75,9 @@ def _repo_paths(paths: list[str]) -> list[str]:
     return out
 
 
+_LINKS = {"model": "the relation head's", "rules": "the rules' links between the merged spans", "union": "both"}
+
+
 def _calibration_line(target: Path) -> str:
     cal = target / "calibration.json"
     if not cal.is_file():
@@ -132,7 +135,8 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         _calibration_line(target),
         f"- Merge policy (`model/merge.py`): `{mcfg.get('merge_policy', 'model')}`; labels the rules own: "
         f"{', '.join(mcfg.get('rule_labels') or []) or 'none'}; one holder per POSITION: "
-        f"{'yes' if mcfg.get('relation_one_holder') else 'no'}"
+        f"{'yes' if mcfg.get('relation_one_holder') else 'no'}; HAS_POSITION links output: "
+        f"{_LINKS[mcfg.get('relation_merge', 'model')]}"
         + (f" (set after training with `python -m canbo.train.decoding`: "
            f"{json.dumps(info['decoding_set_after_training'], ensure_ascii=False)}; training does not read them)"
            if info.get("decoding_set_after_training") else "")
