@@ -29,6 +29,7 @@ from canbo.model.rules_lexicon import (
     HAMLETS,
     HONORIFICS,
     LOCAL_PLACES,
+    NAME_PREFIXES,
     MIDDLE_MARKS,
     NAMED_FACILITY,
     NOT_UNIT_AFTER,
@@ -140,9 +141,15 @@ def _starts_unit(s: _Sentence, k: int) -> bool:
     return False
 
 
+def _surname(word: str) -> bool:
+    """A surname, or a name prefix of the Central Highlands' peoples that leads a name like one
+    ("Y Khuê Mlô", "H'Yim Êban", "K'Bình"; guidelines (y))."""
+    return word in SURNAMES or word in NAME_PREFIXES or word[:2] in ("H'", "K'") and len(word) > 2
+
+
 def _person_start(s: _Sentence, k: int) -> bool:
     """A surname followed by another capitalised name syllable."""
-    return s.words[k] in SURNAMES and s.cap(k + 1) and not _starts_unit(s, k + 1)
+    return _surname(s.words[k]) and s.cap(k + 1) and not _starts_unit(s, k + 1)
 
 
 def _name_end(s: _Sentence, k: int, lower_ok: bool = False, split_person: bool = True, limit: int = 4) -> int:
@@ -192,7 +199,7 @@ def _place_end(s: _Sentence, k: int) -> int:
     if (r := _road_end(s, k)) > 0:
         return r
     e = _gazetteer(s, k)
-    if s.words[k] in SURNAMES and _name_end(s, k, split_person=False) - k >= 3:
+    if _surname(s.words[k]) and _name_end(s, k, split_person=False) - k >= 3:
         return max(e, k)  # a person's name: no more than the gazetteer's part of it
     run = _name_end(s, k)
     if e > 0 and any(s.words[j].isupper() and len(s.words[j]) > 1 for j in range(e, run)):
@@ -234,7 +241,7 @@ def _named_facility(s: _Sentence, k: int) -> int:
 
 def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
     """Skip unit words with optional names after an organ ("huyện Kiến Thụy", "xã X huyện Y")."""
-    if bare_name and s.cap(j) and not _starts_unit(s, j) and (s.words[j] not in SURNAMES or _gazetteer(s, j) > 0):
+    if bare_name and s.cap(j) and not _starts_unit(s, j) and (not _surname(s.words[j]) or _gazetteer(s, j) > 0):
         j = _place_end(s, j)
     while (e := s.match(j, ADMIN)) > 0:
         if e < s.n and s.words[e].isdigit():
@@ -307,7 +314,7 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
     if e < 0:
         # a capitalised word before the name makes it part of a longer name, except a sentence's
         # first word unless it is a surname ("Quàng Thị Hoa")
-        after_name = k > 0 and s.cap(k - 1) and (k > 1 or s.words[0] in SURNAMES)
+        after_name = k > 0 and s.cap(k - 1) and (k > 1 or _surname(s.words[0]))
         alone = g > 0 and not after_name and not s.cap(g)
         return [(k, g)] if alone and tuple(s.low[k:g]) not in EPONYMS else []
     opener = e < s.n and s.words[e] in (":", "(")
@@ -340,7 +347,7 @@ def _persons(s: _Sentence, k: int) -> list[tuple[int, int]]:
         e = _name_end(s, h, split_person=False)
         return [(h, e)] if e - h <= 4 else []
     marked = k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2) and s.cap(k)
-    if (s.words[k] in SURNAMES or marked) and not _starts_unit(s, k):
+    if (_surname(s.words[k]) or marked) and not _starts_unit(s, k):
         e = _name_end(s, k, split_person=False, limit=5)
         return [(k, e)] if 2 <= e - k <= 4 else []
     return []

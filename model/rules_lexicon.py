@@ -99,6 +99,7 @@ ABBREVIATIONS = set(  # written in capitals in ordinary text (kept so when a hea
 )
 EPONYMS = {("hồ", "chí", "minh")}  # a person's name unless a unit word ("TP") precedes it
 SURNAMES = set(words("surnames"))
+NAME_PREFIXES = {"Y", "A", "Ka", "Ksor", "Nay", "Rơ"}  # lead a name of the Ê Đê, Gia Rai, Ba Na ... (guidelines (y))
 
 # ---------------------------------------------------------------- METRIC regexes
 
