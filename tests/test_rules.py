@@ -249,3 +249,16 @@ def test_metric_counted_nouns_and_per_unit_parts(baseline, text, expected, not_e
         assert expected in found
     if not_expected:
         assert not_expected not in found
+
+
+@pytest.mark.parametrize(
+    "text, person, position",
+    [
+        ("Chủ tịch UBND xã Ea Tu Y Khuê Mlô cho biết, năm nay bà con thu hoạch cà phê sớm.", "Y Khuê Mlô",
+         "Chủ tịch UBND xã Ea Tu"),
+        ("Bà Rơ Châm H'Bia, Bí thư Đảng ủy xã Ia Pếch, phát biểu tại hội nghị.", "Rơ Châm H'Bia", "Bí thư Đảng ủy xã Ia Pếch"),
+    ],
+)
+def test_names_of_the_central_highlands_peoples(baseline, text, person, position):
+    # a name prefix (Y, Rơ, H'...) leads a name like a surname; "H'Bia" is one word
+    assert links(baseline.predict(text)) == {(person, position)}
