@@ -433,6 +433,10 @@ def _elliptic(text: str, spans: list[Span3]) -> set[int]:
     }
 
 
+# every candidate starts at a capitalised word or at the first word of one of these tables' phrases
+_STARTERS = frozenset().union(TITLES, PLACES, ADMIN, HAMLETS, FACILITY, HONORIFICS, RANKS)
+
+
 def _candidates(text: str, start: int, end: int) -> list[Span3]:
     """Every candidate span of one sentence, overlapping freely."""
     s = _Sentence(text, start, end)
@@ -442,6 +446,8 @@ def _candidates(text: str, start: int, end: int) -> list[Span3]:
 
     cands = [(a, b, METRIC) for a, b in _metrics(text, start, end)]
     for k in range(s.n):
+        if s.low[k] not in _STARTERS and not s.cap(k):
+            continue  # no candidate starts at a lowercase word that starts no phrase of the tables
         cands += [chars(k, e, lab) for e, lab in ((_positions(s, k), POSITION), (_orgs(s, k), ORG)) if e > k]
         cands += [chars(a, b, LOCATION) for a, b in _locations(s, k)]
         cands += [chars(a, b, PERSON) for a, b in _persons(s, k) if b > a]
