@@ -5,10 +5,12 @@ input features of the model (``model.features``), which learns when to trust the
 
 Rules run per sentence on a normalised copy of the input (NFC, modern tone
 placement "ủy"/"hòa", one character per input cluster) and spans are mapped
-back onto the original string.  Titles + organ words give POSITION, organ
-words ORG, names after unit words LOCATION, surname- or honorific-led
-capitalised runs PERSON, regexes METRIC; overlaps go to label priority, then
-length.  HAS_POSITION follows apposition patterns within a sentence.
+back onto the original string.  Titles + organ words give POSITION (ranks
+too), organ words ORG, names after unit or facility words, numbered roads,
+capitalised facility names and gazetteer names LOCATION, surname-, prefix- or
+honorific-led capitalised runs, "X Văn/Thị Y" names and photo credits PERSON,
+regexes METRIC; overlaps go to label priority, then length.  HAS_POSITION
+follows apposition and holding-verb patterns within a sentence.
 """
 
 from __future__ import annotations
