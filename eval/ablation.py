@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from canbo.model.labels import ENTITY_LABELS
+from canbo.model.merge import RELATION_MERGES
 from canbo.model.schema import Document, article_id, read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-holder", choices=("yes", "no"), default=None,
                     help="With --policies: each POSITION keeps its best-scoring holder only, or every holder "
                          "(model.decode.kept_relations; default: as each model's config says).")
-    ap.add_argument("--relation-merge", choices=("model", "rules", "union"), default=None,
+    ap.add_argument("--relation-merge", choices=RELATION_MERGES, default=None,
                     help="With --policies: whose HAS_POSITION links are output (model.merge; default: as saved).")
     args = ap.parse_args(argv)
     out, runs = Path(args.out), Path(args.runs)

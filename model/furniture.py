@@ -53,7 +53,7 @@ _DATE_HEADER = re.compile(
     # xã ... tổ chức kỳ họp" opens a paragraph
     rf"|ngày\s*:?\s*(?:{_TIME}\s*[-|,]?\s*)?{_DATE}(?:\s*[-|,]?\s*{_TIME})?"
     rf"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*{_DATE}.*"
-    rf"|{_DATE}(?:\s*[-|,]?\s*\d{{1,2}}[:h]\d{{2}}(?::\d{{2}})?(?:\s*(?:AM|PM|GMT\+7))?)?"
+    rf"|{_DATE}(?:\s*[-|,]?\s*{_TIME})?"
     rf"|\d{{1,2}}[:h]\d{{2}}\s*(?:\|\s*)?{_DATE})$",
     re.IGNORECASE,
 )

@@ -31,7 +31,14 @@ from canbo.model.decode import (
 from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_edges, rule_links, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
-from canbo.model.merge import POLICIES, Candidate, check_relation_merge, check_rule_labels, merge, merge_relations
+from canbo.model.merge import (
+    POLICIES,
+    Candidate,
+    check_relation_merge,
+    check_rule_labels,
+    merge,
+    merge_relations,
+)
 from canbo.model.normalise import normalise_document
 from canbo.model.parallel import (
     LIGHT_MODEL_PARAMS,

@@ -27,17 +27,17 @@ from canbo.model.rules_lexicon import (
     ELLIPTIC,
     EPONYMS,
     FACILITY,
-    HEADS,
     HAMLETS,
+    HEADS,
     HONORIFICS,
     LOCAL_PLACES,
-    NAME_PREFIXES,
     MIDDLE_MARKS,
+    NAME_PREFIXES,
     NAMED_FACILITY,
     NOT_UNIT_AFTER,
-    RANKS,
     PEOPLES,
     PLACES,
+    RANKS,
     ROADS,
     SUBS,
     SURNAMES,
@@ -131,10 +131,15 @@ class _Sentence:
         return -1
 
 
+def _before_middle_name(s: _Sentence, k: int) -> bool:
+    """Is ``k`` followed by "Văn"/"Thị" and a capitalised word ("X Văn Y": a person's name)?"""
+    return k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2)
+
+
 def _starts_unit(s: _Sentence, k: int) -> bool:
     """Does a title, organ or unit word (not just a name syllable) start at ``k``? Not before
     "Văn"/"Thị" and a name: "Đoàn Văn Khuê" is a person."""
-    if k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2):
+    if _before_middle_name(s, k):
         return False
     for table in (TITLES, SUBS, TOPS, HEADS, ADMIN):
         e = s.match(k, table)
@@ -292,7 +297,7 @@ def _positions(s: _Sentence, k: int) -> int:
 
 def _orgs(s: _Sentence, k: int) -> int:
     """End of a capitalised ORG at ``k``, or -1."""
-    if not s.cap(k) or not _starts_unit(s, k) and s.match(k, HEADS) > 0:
+    if not s.cap(k) or (s.match(k, HEADS) > 0 and not _starts_unit(s, k)):
         return -1  # "Đoàn Văn Khuê": a person, not a body named "Văn Khuê"
     end, named = _organ_end(s, k)
     return end if end > k and named else -1
@@ -332,7 +337,10 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
             break
         if " ".join(s.low[j:end]) in PEOPLES:
             break
-        end = _numbered(s, end) if admin else end if _road_end(s, j) > 0 else _joined(s, end)
+        if admin:
+            end = _numbered(s, end)
+        elif _road_end(s, j) < 0:  # a dash after a road does not join it to a name ("Vành đai 4 - Vùng ...")
+            end = _joined(s, end)
         out.append((j, end))
         if not (listing and end + 1 < s.n and s.low[end] in (",", "và")):
             break
@@ -348,7 +356,7 @@ def _persons(s: _Sentence, k: int) -> list[tuple[int, int]]:
     if (h := s.match(k, RANKS)) > 0 and s.cap(h) and not _starts_unit(s, h):
         e = _name_end(s, h, split_person=False)
         return [(h, e)] if e - h <= 4 else []
-    marked = k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2) and s.cap(k)
+    marked = s.cap(k) and _before_middle_name(s, k)
     if (_surname(s.words[k]) or marked) and not _starts_unit(s, k):
         e = _name_end(s, k, split_person=False, limit=5)
         return [(k, e)] if 2 <= e - k <= 4 else []

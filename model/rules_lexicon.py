@@ -11,7 +11,6 @@ import re
 
 from canbo.model.lexicon import words
 
-
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")  # a word ("H'leo" is one) or a punctuation mark
 
 

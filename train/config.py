@@ -122,14 +122,12 @@ class ModelConfig:
             raise ValueError(f"{self.backbone} is AGPL-3.0 licensed; pass --allow_agpl true to use it")
         if not 8 <= self.max_length <= 256:
             raise ValueError("model: max_length must be between 8 and 256 (PhoBERT's position limit)")
-        from canbo.model.merge import POLICIES, check_relation_merge
+        from canbo.model.labels import ENTITY_LABELS
+        from canbo.model.merge import POLICIES, check_relation_merge, check_rule_labels
 
         if self.merge_policy not in POLICIES:
             raise ValueError(f"model: merge_policy must be one of {', '.join(POLICIES)}")
         check_relation_merge(self.relation_merge)
-        from canbo.model.labels import ENTITY_LABELS
-        from canbo.model.merge import check_rule_labels
-
         check_rule_labels(self.rule_labels, ENTITY_LABELS)
         if self.gazetteer_features and not self.char_features:
             raise ValueError("model: gazetteer_features needs char_features (they share the word-shape input)")
