@@ -83,12 +83,17 @@ def _cluster_marks() -> re.Pattern:
     return re.compile("[" + re.escape(marks) + "\U00010000-\U0010FFFF]")
 
 
+# the look-alike eth some input methods type for "đ"/"Đ" (one character for one: offsets stay)
+_LOOK_ALIKES = str.maketrans({"ð": "đ", "Ð": "Đ"})
+
+
 def normalise(text: str) -> tuple[str, list[int], list[int]]:
-    """NFC text with modern tone placement, and for each of its characters the
-    (start, end) offsets in ``text`` of the character cluster it came from."""
+    """NFC text with modern tone placement and "Đ" for its look-alike "Ð", and for each of its
+    characters the (start, end) offsets in ``text`` of the character cluster it came from."""
     if unicodedata.is_normalized("NFC", text) and not _cluster_marks().search(text):
         # the common case, and the same answer: every character is its own cluster
-        return _OLD_TONE.sub(_modern_tone, text), list(range(len(text))), list(range(1, len(text) + 1))
+        norm = _OLD_TONE.sub(_modern_tone, text.translate(_LOOK_ALIKES))
+        return norm, list(range(len(text))), list(range(1, len(text) + 1))
     out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(text):
@@ -97,7 +102,7 @@ def normalise(text: str) -> tuple[str, list[int], list[int]]:
             j += 1
         out += [(ch, i, j) for ch in unicodedata.normalize("NFC", text[i:j])]
         i = j
-    norm = _OLD_TONE.sub(_modern_tone, "".join(c for c, _, _ in out))
+    norm = _OLD_TONE.sub(_modern_tone, "".join(c for c, _, _ in out).translate(_LOOK_ALIKES))
     return norm, [a for _, a, _ in out], [b for _, _, b in out]
 
 

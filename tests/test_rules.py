@@ -262,3 +262,9 @@ def test_metric_counted_nouns_and_per_unit_parts(baseline, text, expected, not_e
 def test_names_of_the_central_highlands_peoples(baseline, text, person, position):
     # a name prefix (Y, Rơ, H'...) leads a name like a surname; "H'Bia" is one word
     assert links(baseline.predict(text)) == {(person, position)}
+
+
+def test_look_alike_eth_reads_as_d_with_stroke(baseline):
+    # "Ð" (U+00D0) typed for "Đ": the organ words still match, and the span keeps the input's letters
+    assert spans(baseline.predict("\u00d0ảng ủy xã Tân Lập họp.")) == [("ORG", "\u00d0ảng ủy xã Tân Lập")]
+    assert ("ORG", "\u00d0ài TT-TH huyện Chợ Mới") in spans(baseline.predict("Theo \u00d0ài TT-TH huyện Chợ Mới"))
