@@ -27,6 +27,7 @@ from canbo.model.rules_lexicon import (
     ELLIPTIC,
     EPONYMS,
     FACILITY,
+    GENERIC_BODIES,
     HAMLETS,
     HEADS,
     HONORIFICS,
@@ -136,6 +137,9 @@ class _Sentence:
         return -1
 
 
+_NOT_IN_NAME = {"và", "của", "tại", "ở", "thuộc", "trên", "với", "cho", "là", "có", "được", "đã", "đang", "sẽ"}
+
+
 def _before_middle_name(s: _Sentence, k: int) -> bool:
     """Is ``k`` followed by "Văn"/"Thị" and a capitalised word ("X Văn Y": a person's name)?"""
     return k + 2 < s.n and s.low[k + 1] in MIDDLE_MARKS and s.cap(k + 1) and s.cap(k + 2)
@@ -174,7 +178,11 @@ def _name_end(s: _Sentence, k: int, lower_ok: bool = False, split_person: bool =
         if j > k and (_starts_unit(s, j) or (split_person and _person_start(s, j))):
             break
         j, parts = j + 1, parts + 1
-        if lower_ok and j < s.n and s.words[j].isalpha() and s.words[j].islower() and s.low[j] != "và":
+        # a capitalised syllable opening a word carries its lowercase one ("Tài chính", "Chế biến
+        # Nông sản", "TNHH Lâm sản"); the last syllable of a proper name does not carry the verb after it ("Công ty
+        # May Hùng Lâm đã ...")
+        opens = j - 1 == k or not s.cap(j - 2) or s.words[j - 2].isupper()  # after "TNHH", "THCS" too
+        if lower_ok and opens and j < s.n and s.words[j].isalpha() and s.words[j].islower() and s.low[j] not in _NOT_IN_NAME:
             j += 1
         if lower_ok and j + 1 < s.n and s.low[j] in ("-", "–", "và") and s.cap(j + 1):
             if not _starts_unit(s, j + 1):
@@ -185,7 +193,11 @@ def _name_end(s: _Sentence, k: int, lower_ok: bool = False, split_person: bool =
 def _body_name_end(s: _Sentence, k: int) -> int:
     """End of a body's name at ``k``: a department's standard name ("Giao thông vận tải") or a
     capitalised run with its lowercase syllables."""
-    return max(s.match(k, DEPARTMENTS), _name_end(s, k, lower_ok=True))
+    d = s.match(k, DEPARTMENTS)
+    if d > 0 and s.cap(d) and not _starts_unit(s, d) and not _person_start(s, d):
+        d = _name_end(s, d)  # the place it serves, named after it ("Ban Quản lý rừng phòng hộ Đăk Ang")
+    headline = k > 0 and s.words[k - 1].isupper()  # "CÔNG TY ... ĐÓN NHẬN": every word capitalised
+    return max(d, _name_end(s, k, lower_ok=True, limit=4 if headline else 8))  # companies' names are long
 
 
 def _gazetteer(s: _Sentence, k: int) -> int:
@@ -211,12 +223,26 @@ def _place_end(s: _Sentence, k: int) -> int:
     if (r := _road_end(s, k)) > 0:
         return r
     e = _gazetteer(s, k)
-    if _surname(s.words[k]) and _name_end(s, k, split_person=False) - k >= 3:
-        return max(e, k)  # a person's name: no more than the gazetteer's part of it
+    if _name_end(s, k, split_person=False) - k >= 3 and (
+        _surname(s.words[k]) or _before_middle_name(s, k) and e < k + 2  # not "huyện Đồng Văn"
+    ):
+        # a person's name: no more than the gazetteer's part before it ("huyện Lâm Hà Nguyễn Văn A");
+        # none when a one-word commune is only its start ("huyện Phan Văn Hiếu": the commune "Phan")
+        if e == k + 1 and not (_person_start(s, e) or _before_middle_name(s, e)):
+            return k
+        return max(e, k)
     run = _name_end(s, k)
     if e > 0 and any(s.words[j].isupper() and len(s.words[j]) > 1 for j in range(e, run)):
         return e  # a headline in capitals: the run goes on into the next words
     return max(e, run)
+
+
+def _admin_end(s: _Sentence, j: int) -> int:
+    """End of a unit word at ``j`` (``s.match(j, ADMIN)``), past a dot glued to a name ("TP.HCM")."""
+    e = s.match(j, ADMIN)
+    if 0 < e < s.n - 1 and s.words[e] == "." and s.spans[e - 1][1] == s.spans[e][0] == s.spans[e + 1][0] - 1 and s.cap(e + 1):
+        return e + 1
+    return e
 
 
 def _numbered(s: _Sentence, e: int) -> int:
@@ -233,7 +259,6 @@ def _joined(s: _Sentence, e: int) -> int:
     return e
 
 
-_NOT_IN_NAME = {"và", "của", "tại", "ở", "thuộc", "trên", "với", "cho", "là", "có", "được", "đã", "đang", "sẽ"}
 _ROMAN = re.compile(r"[IVX]+")
 
 
@@ -255,7 +280,7 @@ def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
     """Skip unit words with optional names after an organ ("huyện Kiến Thụy", "xã X huyện Y")."""
     if bare_name and s.cap(j) and not _starts_unit(s, j) and (not _surname(s.words[j]) or _gazetteer(s, j) > 0):
         j = _place_end(s, j)
-    while (e := s.match(j, ADMIN)) > 0:
+    while (e := _admin_end(s, j)) > 0:
         if e < s.n and s.words[e].isdigit():
             j = e + 1  # "Phường 13"
         else:
@@ -269,7 +294,7 @@ def _organ_end(s: _Sentence, k: int) -> tuple[int, bool]:
     j, named = k, False
     while True:
         e = s.match(j, SUBS)
-        if e < 0 and (h := s.match(j, HEADS)) > 0 and s.cap(h) and not _starts_unit(s, h):
+        if e < 0 and (h := s.match(j, HEADS)) > 0 and s.cap(h) and not _starts_unit(s, h) and not _before_middle_name(s, j):
             e, named = _body_name_end(s, h), True
         if e < 0:
             break
@@ -297,6 +322,8 @@ def _positions(s: _Sentence, k: int) -> int:
     if s.low[e - 1] in ("ban", "phòng") and s.cap(e) and not _starts_unit(s, e):
         e = _body_name_end(s, e)
     end, _ = _organ_end(s, e)
+    if end == e and (g := s.match(e, GENERIC_BODIES)) > 0 and not s.cap(g):
+        return g
     return _locality_end(s, e, bare_name=False) if end == e else end
 
 
@@ -304,6 +331,8 @@ def _orgs(s: _Sentence, k: int) -> int:
     """End of a capitalised ORG at ``k``, or -1."""
     if not s.cap(k) or (s.match(k, HEADS) > 0 and not _starts_unit(s, k)):
         return -1  # "Đoàn Văn Khuê": a person, not a body named "Văn Khuê"
+    if s.match(k, HEADS) > 0 and any(s.match(j, HONORIFICS) == k or s.match(j, ADMIN) == k for j in range(max(0, k - 2), k)):
+        return -1  # a person or a place: "đồng chí Đoàn Minh Khoa", "TP Hội An"
     end, named = _organ_end(s, k)
     return end if end > k and named else -1
 
@@ -315,7 +344,7 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
     if (r := _road_end(s, k)) > 0:
         return [(k, r)]
     g = _gazetteer(s, k)
-    e = s.match(k, ADMIN) if g < 0 or not s.cap(k) else -1
+    e = _admin_end(s, k) if g < 0 or not s.cap(k) else -1
     if e < 0 and s.words[k].islower():
         e = s.match(k, HAMLETS)
     admin = e > 0
@@ -356,7 +385,9 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
 def _persons(s: _Sentence, k: int) -> list[tuple[int, int]]:
     """PERSON token spans at ``k``: a surname-led name of 2-4 syllables, or a name of
     1-4 syllables after "đồng chí"/"ông"/"bà"."""
-    if (h := s.match(k, HONORIFICS)) > 0 and s.cap(h) and not _starts_unit(s, h):
+    if (h := s.match(k, HONORIFICS)) > 0 and s.cap(h) and (
+        not _starts_unit(s, h) or _surname(s.words[h]) and s.match(h, HEADS) > 0  # "đồng chí Đoàn Minh Khoa"
+    ):
         return [(h, _name_end(s, h, split_person=False))]
     if (h := s.match(k, RANKS)) > 0 and s.cap(h) and not _starts_unit(s, h):
         e = _name_end(s, h, split_person=False)

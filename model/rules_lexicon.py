@@ -83,6 +83,9 @@ NAMED_FACILITY = _table(
 )
 # Numbered roads: the road word and its number are the name ("Quốc lộ 6", "Vành đai 4", "Đường 359")
 ROADS = _table("quốc lộ|tỉnh lộ|huyện lộ|vành đai|đường tỉnh|đường huyện|đường")
+# a body named by its kind alone after a title keeps its word in the title ("Hiệu trưởng nhà
+# trường", "Giám đốc Hợp tác xã", "Tổng Giám đốc công ty": the maximal title)
+GENERIC_BODIES = _table("nhà trường|công ty|hợp tác xã|htx|bệnh viện|nhà máy")
 HONORIFICS = _table("đồng chí|ông|bà|anh|chị|cô|em|chú|thầy|cụ")
 # Place names from the administrative gazetteer of model/lexicon (one lexicon for the rules, the
 # casing and the generator). Provinces and the country match in any case; districts and communes,
@@ -112,7 +115,7 @@ def _alt(spec: str) -> str:
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNITS = _alt(
     "%|tỷ đồng|triệu đồng|nghìn đồng|ngàn đồng|nghìn tỷ đồng|tỷ USD|triệu USD|USD|đồng|tỷ|triệu|ha|héc-ta"
-    "|hecta|km2|km|m2|m3|tấn|tạ|kg|lít|lần|MW|kWh"
+    "|hecta|km2|km²|km|m2|m3|m²|m³|m|cm|mm|tấn|tạ|kg|gam|lít|lần|MW|kWh|kW|CV|hải lý|‰|triệu lượt|nghìn lượt"
 )
 _PER = _alt("người|năm|ha|kg|tấn|tháng|ngày|hộ|lao động|m2|sào|lít")
 _COUNTED = _alt(
@@ -125,6 +128,14 @@ _COUNTED = _alt(
     "|học viên|điểm|đối tượng|cá nhân|tập thể|phụ nữ|thanh niên|đàn|tổ|đội|giáo viên|y bác sĩ|bác sĩ|chiến sĩ"
     "|hội nghị|cuộc họp|tác phẩm|chương trình|kế hoạch|tuyến|cầu|trạm|nguồn tin|tin bài|ý kiến|kiến nghị"
     "|phương tiện|xe|camera"
+    # people, things and places counted in the written corpus's reports; a compound that names the
+    # unit is kept whole ("150 giường bệnh", "3 tổ chức đảng"), "lượt" is the unit ("15.000 lượt")
+    "|người dân|công nhân|ngư dân|cử tri|tân binh|quân nhân|công dân|nghệ nhân|tín đồ|già làng|chủ tàu|trẻ em|trẻ"
+    "|tàu cá|tàu|chiếc|suất|phần|bộ|máy tính|máy gặt|xe máy|áo phao|áo|lá|đôi|cuốn|tấm|túi|thùng|bóng đèn|lồng|lô|ô đất"
+    "|giường bệnh|phòng mổ|phòng ở|phòng bộ môn|phòng|căn|ngôi nhà|ngôi|tầng|nhà văn hóa|nhà máy|nhà thầu"
+    "|khu công nghiệp|cụm công nghiệp|khu|cánh đồng|huyện|bản|chùa|thánh đường|chòi canh|ao|bãi|vùng"
+    "|tổ hợp tác|tổ chức đảng|hộ kinh doanh|đơn vị bầu cử|khu vực bỏ phiếu|dự án luật|tin báo|tờ trình|quyết định"
+    "|giống|nhóm|chuyến|ca"
 )
 _LEFT = r"(?<![\w.,/])(?<!\w-)"
 QUANTITY = re.compile(

@@ -268,3 +268,65 @@ def test_look_alike_eth_reads_as_d_with_stroke(baseline):
     # "Ð" (U+00D0) typed for "Đ": the organ words still match, and the span keeps the input's letters
     assert spans(baseline.predict("\u00d0ảng ủy xã Tân Lập họp.")) == [("ORG", "\u00d0ảng ủy xã Tân Lập")]
     assert ("ORG", "\u00d0ài TT-TH huyện Chợ Mới") in spans(baseline.predict("Theo \u00d0ài TT-TH huyện Chợ Mới"))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a one-word commune of the gazetteer ("Phan", "Hồ") is only the start of the person's name
+        ("Chủ tịch UBND huyện Phan Văn Lực cho biết huyện đã hoàn thành kế hoạch.",
+         [("POSITION", "Chủ tịch UBND huyện"), ("PERSON", "Phan Văn Lực")]),
+        ("Bí thư Huyện ủy Hồ Thị Mai kết luận hội nghị.", [("POSITION", "Bí thư Huyện ủy"), ("PERSON", "Hồ Thị Mai")]),
+        # "X Văn/Thị Y" after a unit word is a person whatever the surname, not the unit's name
+        ("Phó Chủ tịch UBND xã Kră Thị Nhi phát biểu.", [("POSITION", "Phó Chủ tịch UBND xã"), ("PERSON", "Kră Thị Nhi")]),
+        # ... but a district named "X Văn" stays a place, and a gazetteer name before a person keeps its part
+        ("Huyện Đồng Văn có 19 xã.", [("LOCATION", "Đồng Văn"), ("METRIC", "19 xã")]),
+        ("Bí thư Huyện ủy Lâm Hà Nguyễn Văn Sáu dự.", [("POSITION", "Bí thư Huyện ủy Lâm Hà"), ("PERSON", "Nguyễn Văn Sáu")]),
+        # a rank or an honorific before a surname that is also a body word ("Đoàn")
+        ("Trung tá Đoàn Văn Tám kiểm tra chốt.", [("POSITION", "Trung tá"), ("PERSON", "Đoàn Văn Tám")]),
+        ("Đồng chí Đoàn Minh Tiến trúng cử.", [("PERSON", "Đoàn Minh Tiến")]),
+    ],
+)
+def test_a_person_after_a_unit_word_is_not_the_unit_s_name(baseline, text, expected):
+    assert spans(baseline.predict(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the verb after a company's or a school's name is not part of it
+        ("Công ty TNHH Mây tre Hòa Lạc đã xuất khẩu lô hàng đầu tiên.", ("ORG", "Công ty TNHH Mây tre Hòa Lạc")),
+        ("Trường THCS Tân Phú bước vào năm học mới.", ("ORG", "Trường THCS Tân Phú")),
+        # ... while a capitalised syllable opening a word keeps its lowercase one ("Lâm sản", "Chế biến")
+        ("Công ty CP Chế biến Lâm sản Yên Bình ký hợp đồng.", ("ORG", "Công ty CP Chế biến Lâm sản Yên Bình")),
+        # standard names with lowercase words, and the place a department serves
+        ("Hộ nghèo vay vốn Ngân hàng Chính sách xã hội huyện.", ("ORG", "Ngân hàng Chính sách xã hội huyện")),
+        ("Ban Quản lý rừng phòng hộ Sông Tranh tuần tra.", ("ORG", "Ban Quản lý rừng phòng hộ Sông Tranh")),
+        # "TP.HCM": the dot glued to the name does not end the body
+        ("Đoàn công tác của UBND TP.HCM thăm xã.", ("ORG", "UBND TP.HCM")),
+        ("Anh chuyển đến TP.HCM làm việc.", ("LOCATION", "HCM")),
+        # a title over a body named by its kind alone keeps the body's word
+        ("Bà Trần Thị Lụa, Hiệu trưởng nhà trường, cho biết.", ("POSITION", "Hiệu trưởng nhà trường")),
+        ("Ông Lò Văn Pọm, Giám đốc Hợp tác xã, giới thiệu sản phẩm.", ("POSITION", "Giám đốc Hợp tác xã")),
+    ],
+)
+def test_body_names_end_where_the_name_ends(baseline, text, expected):
+    assert expected in spans(baseline.predict(text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Tuyến kè dài 640 m được khởi công.", "640 m"),
+        ("Nhà văn hóa rộng 120m² đã hoàn thành.", "120m²"),
+        ("Tỷ suất sinh giảm còn 1,2‰.", "1,2‰"),
+        ("Tàu cá công suất 450CV đã ra khơi.", "450CV"),
+        ("Bệnh viện có 120 giường bệnh.", "120 giường bệnh"),
+        ("Đã kiểm tra 6 tổ chức đảng.", "6 tổ chức đảng"),
+        ("Xã tặng 80 suất quà cho hộ nghèo.", "80 suất"),
+        ("Toàn huyện có 95 tàu cá vươn khơi.", "95 tàu cá"),
+        ("Năm qua đón 12.000 lượt khách.", "12.000 lượt"),  # "lượt" is the unit, as in the written corpus
+    ],
+)
+def test_metric_measures_and_more_counted_nouns(baseline, text, expected):
+    assert [t for lab, t in spans(baseline.predict(text)) if lab == "METRIC"] == [expected]
