@@ -67,6 +67,19 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     # ("Kiến Thuỵ" and "Kiến Thụy" one word; encoding.phobert_word)
     "g-modern-tone": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
                                 "--char_features", "true", "--modern_tone", "true"]),
+    # (h): (f) trained on rules v3.2 (a person's name after a unit word, body names that end where the name
+    # ends, "TP.HCM", title + generic body, units of measure and more counted nouns; from the rules' errors
+    # on the written corpus); (h2): the same with the rule tags dropped from 25% of the words in training
+    # (5% in (f) and (h)), so that the tagger learns more from the words themselves
+    "h-rules-v3.2": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                               "--char_features", "true", *OLD_INPUT]),
+    "h2-rule-dropout": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                                  "--char_features", "true", "--rule_feature_dropout", "0.25", *OLD_INPUT]),
+    # (i): (h2) trained on rules v3.3 (regions, features and lists of places, numbered military units,
+    # standing bodies, department lists, more titles: written-corpus errors only; the rules' output on the
+    # gold articles and data/heldout is the same as v3.2's)
+    "i-rules-v3.3": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
+                               "--char_features", "true", "--rule_feature_dropout", "0.25", *OLD_INPUT]),
     # (e): (d), the best of (d), (d2) and (d3) on CV, + self-training labels on data/unlabeled, each fold's
     # file made by that fold's (c) model (never trained on the held-out article), the full model's by the
     # full (c) model; 3 epochs instead of 4 for about the same number of steps:

@@ -36,9 +36,12 @@ from canbo.model.rules_lexicon import (
     NAME_PREFIXES,
     NAMED_FACILITY,
     NOT_UNIT_AFTER,
+    NUMBERED_UNITS,
     PEOPLES,
     PLACES,
     RANKS,
+    REGION_TABLE,
+    REGIONS,
     ROADS,
     SUBS,
     SURNAMES,
@@ -206,6 +209,9 @@ def _gazetteer(s: _Sentence, k: int) -> int:
     e = s.match(k, PLACES)
     if e > 0:
         return e
+    e = s.match(k, REGION_TABLE)
+    if e > 0 and tuple(s.words[k:e]) == REGIONS[tuple(s.low[k:e])]:
+        return e  # a region, in its own casing ("miền Bắc", "Tây Nguyên")
     e = s.match(k, LOCAL_PLACES)
     return e if e > 0 and all(s.cap(j) for j in range(k, e)) else -1
 
@@ -288,14 +294,31 @@ def _locality_end(s: _Sentence, j: int, bare_name: bool) -> int:
     return j
 
 
+def _numbered_unit(s: _Sentence, k: int) -> int:
+    """End of a military unit named by its number at ``k`` ("Sư đoàn 5", "Trung đoàn bộ binh 270",
+    "Hải đội Biên phòng 2"), or -1."""
+    e = s.match(k, NUMBERED_UNITS)
+    for j in range(e, min(s.n, e + 3)) if e > 0 else ():
+        if s.words[j].isdigit():
+            return j + 1
+        if not s.words[j].isalpha():
+            break
+    return -1
+
+
 def _organ_end(s: _Sentence, k: int) -> tuple[int, bool]:
     """End of an organ chain (sub-bodies, a body, localities) at ``k``; and whether
     it names a body on its own (not only "Thường trực")."""
     j, named = k, False
     while True:
         e = s.match(j, SUBS)
-        if e < 0 and (h := s.match(j, HEADS)) > 0 and s.cap(h) and not _starts_unit(s, h) and not _before_middle_name(s, j):
-            e, named = _body_name_end(s, h), True
+        if e < 0 and (h := s.match(j, HEADS)) > 0 and s.cap(h) and not _before_middle_name(s, j):
+            if not _starts_unit(s, h):
+                e, named = _body_name_end(s, h), True
+            elif 0 < (a := s.match(h, ADMIN)) < s.n and s.words[a].isdigit():
+                e, named = a + 1, True  # a body named by a numbered unit: "Bệnh viện Quận 11"
+        if e < 0 and s.cap(j) and (u := _numbered_unit(s, j)) > 0:
+            e, named = u, True
         if e < 0:
             break
         named = named or s.low[j] != "thường"
@@ -314,16 +337,17 @@ def _organ_end(s: _Sentence, k: int) -> tuple[int, bool]:
 def _positions(s: _Sentence, k: int) -> int:
     """End of a POSITION at ``k`` (title, modifier, organ chain), or -1."""
     e = s.match(k, TITLES)
-    if e < 0:
-        return -1
+    if e < 0 or k > 0 and s.low[k - 1] in ("tổ", "đoàn") and s.low[k] == "đại":
+        return -1  # "Tổ đại biểu huyện X", "Đoàn đại biểu Quốc hội tỉnh": a body, not a seat
     e = max(e, s.match(e, TITLE_MODS))
     if (s.match(e - 1, ADMIN) > 0 or s.match(e - 1, HAMLETS) > 0) and s.cap(e) and not _starts_unit(s, e):
         return _numbered(s, _place_end(s, e))  # a hamlet's head with its hamlet: "Trưởng bản Nà Hẩu"
     if s.low[e - 1] in ("ban", "phòng") and s.cap(e) and not _starts_unit(s, e):
         e = _body_name_end(s, e)
     end, _ = _organ_end(s, e)
-    if end == e and (g := s.match(e, GENERIC_BODIES)) > 0 and not s.cap(g):
-        return g
+    if end == e and (g := s.match(e, GENERIC_BODIES)) > 0:
+        # "Hiệu trưởng nhà trường", "Trụ trì chùa Sà Keo" (not a person named after it)
+        return g if not s.cap(g) or _starts_unit(s, g) or _person_start(s, g) or _before_middle_name(s, g) else _name_end(s, g)
     return _locality_end(s, e, bare_name=False) if end == e else end
 
 
@@ -358,8 +382,10 @@ def _locations(s: _Sentence, k: int) -> list[tuple[int, int]]:
         after_name = k > 0 and s.cap(k - 1) and (k > 1 or _surname(s.words[0]))
         alone = g > 0 and not after_name and not s.cap(g)
         return [(k, g)] if alone and tuple(s.low[k:g]) not in EPONYMS else []
-    opener = e < s.n and s.words[e] in (":", "(")
-    listing = opener or (k > 0 and s.low[k - 1] == "các")
+    # a list of names: after ":", "(", "như", "gồm", or a unit word counted or in the plural ("các xã",
+    # "từng bản", "6 xã gồm ...")
+    opener = e < s.n and s.low[e] in (":", "(", "như", "gồm")
+    listing = opener or (k > 0 and (s.low[k - 1] in ("các", "những", "từng") or s.words[k - 1].isdigit()))
     j = e + 1 if opener else e
     out = []
     while s.cap(j) and not _starts_unit(s, j):
@@ -397,6 +423,20 @@ def _persons(s: _Sentence, k: int) -> list[tuple[int, int]]:
         e = _name_end(s, k, split_person=False, limit=5)
         return [(k, e)] if 2 <= e - k <= 4 else []
     return []
+
+
+def _department_list(s: _Sentence, k: int) -> list[tuple[int, int]]:
+    """The departments listed after "các sở:", "các phòng:", "các ban:" at ``k`` (each an ORG of its
+    standard name: "các sở: Xây dựng, Tài nguyên và Môi trường"), or none."""
+    if not (0 < k < s.n - 2 and s.low[k - 1] == "các" and s.low[k] in ("sở", "phòng", "ban") and s.words[k + 1] == ":"):
+        return []
+    out, j = [], k + 2
+    while (e := s.match(j, DEPARTMENTS)) > 0 and s.cap(j):
+        out.append((j, e))
+        if e + 1 >= s.n or s.low[e] not in (",", "và"):
+            break
+        j = e + 1
+    return out
 
 
 def _credits(s: _Sentence) -> list[tuple[int, int]]:
@@ -480,7 +520,7 @@ def _elliptic(text: str, spans: list[Span3]) -> set[int]:
 
 
 # every candidate starts at a capitalised word or at the first word of one of these tables' phrases
-_STARTERS = frozenset().union(TITLES, PLACES, ADMIN, HAMLETS, FACILITY, HONORIFICS, RANKS)
+_STARTERS = frozenset().union(TITLES, PLACES, REGION_TABLE, ADMIN, HAMLETS, FACILITY, HONORIFICS, RANKS)
 
 
 def _candidates(text: str, start: int, end: int) -> list[Span3]:
@@ -497,6 +537,7 @@ def _candidates(text: str, start: int, end: int) -> list[Span3]:
         cands += [chars(k, e, lab) for e, lab in ((_positions(s, k), POSITION), (_orgs(s, k), ORG)) if e > k]
         cands += [chars(a, b, LOCATION) for a, b in _locations(s, k)]
         cands += [chars(a, b, PERSON) for a, b in _persons(s, k) if b > a]
+    cands += [chars(a, b, ORG) for k in range(1, s.n - 2) if s.words[k + 1] == ":" for a, b in _department_list(s, k)]
     credits = [chars(a, b, PERSON) for a, b in _credits(s)]
     if credits:
         cands = credits + [c for c in cands if all(c[1] <= a or c[0] >= b for a, b, _ in credits)]

@@ -36,7 +36,9 @@ TITLES = _table(
     "|thứ trưởng|thủ tướng|phó thủ tướng|chủ nhiệm|phó chủ nhiệm|trưởng công an|phó trưởng công an"
     "|chỉ huy trưởng|phó chỉ huy trưởng|chính trị viên|chính trị viên phó|chính ủy|phó chính ủy|đồn trưởng"
     "|phó đồn trưởng|đội trưởng|phó đội trưởng|đại đội trưởng|trạm trưởng|hạt trưởng|phó hạt trưởng"
-    "|đại biểu hđnd|đại biểu hội đồng nhân dân|đại biểu quốc hội|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng|" + _RANKS
+    "|đại biểu hđnd|đại biểu hội đồng nhân dân|đại biểu quốc hội|quyền chủ tịch|quyền giám đốc|quyền trưởng phòng"
+    "|tham mưu trưởng|phó tham mưu trưởng|hải đội trưởng|phó hải đội trưởng|trụ trì|phó trụ trì"
+    "|trưởng đoàn đbqh|phó trưởng đoàn đbqh|trưởng đoàn đại biểu quốc hội|phó trưởng đoàn đại biểu quốc hội|" + _RANKS
 )
 RANKS = _table(_RANKS)
 TITLE_MODS = _table("thường trực")
@@ -51,7 +53,12 @@ TOPS = _table(
     "|hđqt|hội đồng quản trị|đồn biên phòng|bđbp|bộ đội biên phòng|bộ chỉ huy bđbp|bộ chỉ huy bộ đội biên phòng|ban chqs|ban chỉ huy quân sự"
     "|bộ chỉ huy quân sự|bchqs|cổng ttđt|cổng thông tin điện tử|đài tt - th|đài tt|đài truyền thanh"
     "|trung tâm vh - tt & tt|trung tâm y tế|trung tâm chính trị"
+    "|hội đồng nghĩa vụ quân sự|ủy ban bầu cử|hạt kiểm lâm|nghiệp đoàn nghề cá|trạm y tế|đài khí tượng thủy văn"
+    "|đoàn thanh niên|ban công tác mặt trận|tổ đại biểu|đoàn đại biểu quốc hội|đoàn đbqh|unesco"
 )
+# military units named by their number, possibly after their arm ("Sư đoàn 5", "Quân khu 7", "Trung đoàn
+# bộ binh 270", "Hải đội Biên phòng 2")
+NUMBERED_UNITS = _table("quân khu|quân đoàn|sư đoàn|lữ đoàn|trung đoàn|tiểu đoàn|đại đội|hải đội|hải đoàn")
 DEPARTMENTS = _table("|".join(words("departments")))  # the name after a body word: "Sở" + "Giao thông vận tải"
 HEADS = _table(  # a body word that needs a capitalised name after it
     "ban|phòng|sở|bộ|hội|trường|công ty|trung tâm|bệnh viện|cục|chi cục|liên đoàn|đoàn|viện|tòa án"
@@ -73,6 +80,7 @@ FACILITY = _table(  # a lowercase common noun before a place's name, outside the
     "đường|sông|kênh|cầu|cảng|chợ|núi|hồ|đảo|khu công nghiệp|cụm công nghiệp|khu đô thị|khu kinh tế|đèo|thác|suối"
     "|đồi|chùa|đền|vịnh|biển|nhà máy|nhà máy nước|cửa khẩu|cao tốc|tuyến|quốc lộ|tỉnh lộ|sân vận động"
     "|công viên|quảng trường|khu di tích|di tích|khu du lịch|vườn quốc gia|khu bảo tồn|khu tái định cư|khu dân cư"
+    "|phố|tuyến phố|rạch|bãi|hòn|tháp|đập|đầm|cảng cá|bến cá|làng nghề|điểm trường"
 )
 # A capitalised facility word that is part of the place's name: the whole name is the span
 # ("Khu công nghiệp Quang Châu", "Vườn quốc gia Xuân Thủy"), lowercase words may sit between
@@ -85,7 +93,7 @@ NAMED_FACILITY = _table(
 ROADS = _table("quốc lộ|tỉnh lộ|huyện lộ|vành đai|đường tỉnh|đường huyện|đường")
 # a body named by its kind alone after a title keeps its word in the title ("Hiệu trưởng nhà
 # trường", "Giám đốc Hợp tác xã", "Tổng Giám đốc công ty": the maximal title)
-GENERIC_BODIES = _table("nhà trường|công ty|hợp tác xã|htx|bệnh viện|nhà máy")
+GENERIC_BODIES = _table("nhà trường|công ty|hợp tác xã|htx|bệnh viện|nhà máy|chùa")  # "Trụ trì chùa (Sà Keo)"
 HONORIFICS = _table("đồng chí|ông|bà|anh|chị|cô|em|chú|thầy|cụ")
 # Place names from the administrative gazetteer of model/lexicon (one lexicon for the rules, the
 # casing and the generator). Provinces and the country match in any case; districts and communes,
@@ -94,6 +102,9 @@ PLACES = _table(
     "|".join(["Việt Nam", "Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế", "Bà Rịa", "Vũng Tàu"]
              + [p for p in words("provinces") if " - " not in p])
 )
+# regions keep their casing: the phrase's words as written, under its lowercase key
+REGIONS = {tuple(TOKEN.findall(p.lower())): tuple(TOKEN.findall(p)) for p in words("regions")}
+REGION_TABLE = _table("|".join(words("regions")))
 LOCAL_PLACES = _table("|".join(p for f in ("districts", "communes", "countries") for p in words(f) if " - " not in p))
 ABBREVIATIONS = set(  # written in capitals in ordinary text (kept so when a headline is recased)
     "UBND HĐND MTTQ BCH BTV TP TX CHQS BCHQS NTM OCOP THCS THPT TNHH CP KCN CCN HTX ĐBQH BHXH BHYT CAND QĐND"

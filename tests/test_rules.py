@@ -308,6 +308,9 @@ def test_a_person_after_a_unit_word_is_not_the_unit_s_name(baseline, text, expec
         # a title over a body named by its kind alone keeps the body's word
         ("Bà Trần Thị Lụa, Hiệu trưởng nhà trường, cho biết.", ("POSITION", "Hiệu trưởng nhà trường")),
         ("Ông Lò Văn Pọm, Giám đốc Hợp tác xã, giới thiệu sản phẩm.", ("POSITION", "Giám đốc Hợp tác xã")),
+        ("Đại đức Lý Sên, Trụ trì chùa Ô Mịch, đón đoàn.", ("POSITION", "Trụ trì chùa Ô Mịch")),
+        ("Đại tá Phan Văn Bảy, Tham mưu trưởng Bộ Chỉ huy Quân sự tỉnh, dự lễ.",
+         ("POSITION", "Tham mưu trưởng Bộ Chỉ huy Quân sự tỉnh")),
     ],
 )
 def test_body_names_end_where_the_name_ends(baseline, text, expected):
@@ -330,3 +333,39 @@ def test_body_names_end_where_the_name_ends(baseline, text, expected):
 )
 def test_metric_measures_and_more_counted_nouns(baseline, text, expected):
     assert [t for lab, t in spans(baseline.predict(text)) if lab == "METRIC"] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # regions keep their casing; facility and feature words introduce a place's name
+        ("Công nhân về quê đón Tết ở miền Trung.", [("LOCATION", "miền Trung")]),
+        ("Cà phê Tây Nguyên được mùa.", [("LOCATION", "Tây Nguyên")]),
+        ("Đoàn kiểm tra hiện trường rạch Bà Tàng.", [("LOCATION", "Bà Tàng")]),
+        ("Tàu cập cảng cá Tắc Cậu an toàn.", [("LOCATION", "Tắc Cậu")]),
+        # a list after a counted or plural unit word, or after "như"/"gồm"
+        ("Dự án qua 3 xã gồm Tân Mỹ, Phú Lộc và Hòa Thắng.",
+         [("METRIC", "3 xã"), ("LOCATION", "Tân Mỹ"), ("LOCATION", "Phú Lộc"), ("LOCATION", "Hòa Thắng")]),
+        ("Cán bộ đến từng bản Nậm Cày, Phìn Hồ vận động.", [("LOCATION", "Nậm Cày"), ("LOCATION", "Phìn Hồ")]),
+    ],
+)
+def test_regions_features_and_lists_of_places(baseline, text, expected):
+    assert spans(baseline.predict(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Tân binh được giao cho Sư đoàn 9 và Quân khu 5.", [("ORG", "Sư đoàn 9"), ("ORG", "Quân khu 5")]),
+        ("Tàu của Hải đội Biên phòng 3 đã lai dắt tàu cá.", [("ORG", "Hải đội Biên phòng 3")]),
+        ("Người bệnh đến Bệnh viện Quận 6 khám.", [("ORG", "Bệnh viện Quận 6")]),
+        ("Theo Hạt Kiểm lâm huyện Sa Thầy, rừng được bảo vệ tốt.", [("ORG", "Hạt Kiểm lâm huyện Sa Thầy")]),
+        # a delegation of deputies is a body, not the seat of one
+        ("Đoàn đại biểu Quốc hội tỉnh Kon Tum tiếp xúc cử tri.", [("ORG", "Đoàn đại biểu Quốc hội tỉnh Kon Tum")]),
+        # the departments listed after "các sở:" are bodies by their standard names
+        ("Dự họp có lãnh đạo các sở: Xây dựng, Tư pháp và Nội vụ.",
+         [("ORG", "Xây dựng"), ("ORG", "Tư pháp"), ("ORG", "Nội vụ")]),
+    ],
+)
+def test_numbered_units_standing_bodies_and_department_lists(baseline, text, expected):
+    assert spans(baseline.predict(text)) == expected
