@@ -70,17 +70,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--crossval", required=True, help="A canbo crossval folder (fold-*/heldout_predictions.jsonl).")
     ap.add_argument("--model", required=True, help="The recipe's model trained on all gold (for data/heldout).")
     ap.add_argument("--out", default=str(ROOT / "eval" / "diagnosis.md"))
+    ap.add_argument("--merge_policy", default=None, help="Re-predict with this merge policy (model.merge; default: "
+                    "the folds' saved predictions and the model's saved setting).")
+    ap.add_argument("--rule_labels", nargs="*", default=None, help="With --merge_policy: labels the rules own.")
     args = ap.parse_args(argv)
     from canbo.model.pipeline import load
+
+    def loaded(folder):
+        return load(folder, merge_policy=args.merge_policy, rule_labels=args.rule_labels)
 
     gold = {d.id: d for d in read_corpus([ROOT / "data" / "annotated"])}
     cv_gold, cv_pred = [], []
     for f in sorted(Path(args.crossval).glob("fold-*/heldout_predictions.jsonl")):
-        for p in read_predictions(f):
-            cv_gold.append(gold[p.id])
-            cv_pred.append(p)
+        fold = [gold[p.id] for p in read_predictions(f)]
+        cv_gold += fold
+        if args.merge_policy is None:
+            cv_pred += read_predictions(f)
+        else:  # the fold's model on its held-out article, decoded with the settings asked for
+            cv_pred += loaded(f.parent).predict_batch([d.text for d in fold], split=False)
     held = read_corpus([ROOT / "data" / "heldout" / "annotated"])
-    held_pred = load(args.model).predict_batch([d.text for d in held], split=False)
+    held_pred = loaded(args.model).predict_batch([d.text for d in held], split=False)
     written = read_corpus([ROOT / "data" / "written" / "annotated"])
     rows = [("the 4 gold articles", list(gold.values())), ("data/heldout", held), ("data/written (training data)", written)]
     st = [(name, *straddles(docs)) for name, docs in rows]
@@ -89,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Model: `{args.model}` (data/heldout) and the fold models of `{args.crossval}` (CV). Every gold span "
         "is sorted by whether the model and the rule component (`model/rules.py`) found it exactly (strict span "
         "and label); wrong spans of each are counted beside. Regenerate: `python -m canbo.eval.diagnosis "
-        f"--crossval {args.crossval} --model {args.model}`.",
+        f"--crossval {args.crossval} --model {args.model}"
+        + (f" --merge_policy {args.merge_policy} --rule_labels {' '.join(args.rule_labels or [])}" if args.merge_policy else "")
+        + "`." + (f" Decoded with `merge_policy: {args.merge_policy}`, the rules owning "
+                  f"{', '.join(args.rule_labels) if args.rule_labels else 'no label'}." if args.merge_policy else ""),
         "## Leave-one-article-out folds (4 gold articles; the rules were written on them)", table(compare(cv_gold, cv_pred)),
         "## data/heldout (pages nobody tuned on)", table(compare(held, held_pred)),
         "## Rule spans whose edge falls inside a segmenter word",

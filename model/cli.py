@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, entry_points, version
 
 from canbo.model.formats import StreamWriter
 from canbo.model.inputs import TEXT_SUFFIXES, InputError, is_folder, is_single, iter_inputs
+from canbo.model.merge import POLICIES, RELATION_MERGES
 
 
 def _version() -> str:
@@ -68,6 +69,11 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
         "whose person or office is left out. Scores of the shipped model are calibrated on held-out folds: "
         "0.8 means about 8 in 10 such spans were exactly right.",
     )
+    p.add_argument("--merge-policy", default=None, choices=POLICIES, dest="merge_policy",
+                   help="Who decides the spans (model.merge; default: as saved with the model, for the shipped "
+                   "model 'rules'): 'model-first' uses the learned tagger with the rules filling its gaps.")
+    p.add_argument("--relation-merge", default=None, choices=RELATION_MERGES, dest="relation_merge",
+                   help="Whose HAS_POSITION links are output (default: as saved; 'model': the relation head's).")
     p.add_argument("--workers", type=_count, default=None,
                    help="Processes that prepare sentences (segmentation, rules) while the model runs "
                    "(default: one per core for inputs of 20,000+ characters; 0: none; env CANBO_WORKERS).")  # fmt: skip
@@ -215,7 +221,7 @@ def _run_model(args, layout_for, transform) -> int:
     layout = layout_for()
     failures: list[str] = []
     with _open_output(args.output) as fh:
-        pipe = load(args.model)
+        pipe = load(args.model, merge_policy=args.merge_policy, relation_merge=args.relation_merge)
         pipe.workers = args.workers
         inputs = iter_inputs(args.inputs, as_text=args.text)
         writer = StreamWriter(fh, layout)

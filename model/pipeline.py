@@ -146,13 +146,24 @@ class Pipeline:
                 normalise_document(d)
         return docs
 
+    @property
+    def uses_tagger(self) -> bool:
+        """Does the output depend on the learned model? Not when the rules decide every span and every
+        link (``merge_policy`` and ``relation_merge`` both ``rules``): the encoder is then not run."""
+        return not (self.merge_policy == "rules" and self.relation_merge == "rules")
+
     def _predict_groups(self, groups, docs: list[Document], batch_size: int, bar) -> None:
+        tagger = self.uses_tagger
         for group in groups:
-            self._encode(group, batch_size)
-            self._decode_tags(group)
+            if tagger:
+                self._encode(group, batch_size)
+                self._decode_tags(group)
             for s in group:
+                if not tagger:
+                    s.spans, s.pair_scores = [], {}
                 self._merge_rules(s)
-            self._score_pairs(group)
+            if tagger:
+                self._score_pairs(group)
             for s in group:
                 self._add_sentence(docs[s.doc], s)
             if bar is not None:
@@ -263,13 +274,15 @@ class Pipeline:
         words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
         if not words:
             return None
-        words, windows, found = self._inputs(local, Span(0, len(local)), words)
+        words, windows, found = self._inputs(local, Span(0, len(local)), words, encode=self.uses_tagger)
         shift = sent.start
         shifted = [Span(w.start + shift, w.end + shift) for w in words]
         rules = [Entity(e.start + shift, e.end + shift, e.label, e.text, source="rules") for e in found]
         return _Sentence(i, shifted, windows, span=sent, rules=rules)
 
-    def _inputs(self, text: str, sent: Span, words: list[Span]) -> tuple[list[Span], list[Window], list[Entity]]:
+    def _inputs(
+        self, text: str, sent: Span, words: list[Span], encode: bool = True
+    ) -> tuple[list[Span], list[Window], list[Entity]]:
         """The rule component's spans, the words cut at their edges (when the tagger reads rule tags:
         no tag is lost on a straddling word), and the encoder windows with rule tags and shapes."""
         uses_rules = self.config.rule_features or self.merge_policy != "model" or bool(self.rule_labels)
@@ -278,6 +291,8 @@ class Pipeline:
         if self.config.rule_features:
             words, _ = refine_at_boundaries(words, text, rule_edges(found))
             tags = rule_word_tags(words, found, self.config.label2id)
+        if not encode:
+            return words, [], found  # the rules decide everything: no encoder input is needed
         if getattr(self.config, "char_features", False):
             shapes = shape_ids(text, words, gazetteer=getattr(self.config, "gazetteer_features", False))
         return words, self.encoder.encode(text, words, tags, shapes), found

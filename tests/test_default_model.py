@@ -73,21 +73,43 @@ def test_raw_article_pages_offsets_point_into_the_input_and_nothing_comes_from_f
             assert doc.entities[r.head].label == "PERSON" and doc.entities[r.tail].label == "POSITION"
 
 
-@pytest.mark.parametrize(
-    "sentence, person, position",
-    [
-        ("Cùng dự có Điểu Minh Thành, Phó Chủ tịch UBND xã Bù Gia Mập.", "Điểu Minh Thành", "Phó Chủ tịch UBND xã Bù Gia Mập"),
-    ],
-)
-def test_the_model_solves_what_the_rules_alone_do_not(sentence, person, position):
-    """The README example is solved by the rules too; this is not (a S'tiêng surname the rules'
-    lists lack, in apposition): the shipped model must get person, position and link. (The Ê Đê
-    and Gia Rai names this test used before are solved by the rules since rules v3: test_rules.)"""
-    from canbo.model import predict
+def test_the_shipped_decode_is_the_rules_and_the_tagger_still_finds_what_they_miss():
+    """The shipped model decodes with the rules deciding every span and link (merge_policy and
+    relation_merge "rules": no merge of the learned tagger beat the rules on CV, eval/ablation), so
+    its output is the rules'. The trained tagger is still in it: decoded model-first, it finds a
+    village name the rules' lists lack (no unit word before it, not in the gazetteer)."""
+    from canbo.model import load, predict
     from canbo.model.rules import RuleBaseline
 
-    def links(doc):
-        return {(doc.entities[r.head].text, doc.entities[r.tail].text) for r in doc.relations}
+    def found(doc):
+        return ({(e.start, e.end, e.label) for e in doc.entities},
+                {(doc.entities[r.head].text, doc.entities[r.tail].text) for r in doc.relations})
 
-    assert (person, position) not in links(RuleBaseline().predict(sentence))
-    assert (person, position) in links(predict(sentence))
+    sentences = [EXAMPLE, "Cán bộ và nhân dân Nà Khoang phấn khởi đón nhận danh hiệu.",
+                 "Năm 2023, thu ngân sách trên địa bàn huyện Yên Lạc đạt 1.528 tỷ đồng, tăng 12%."]
+    rules = RuleBaseline()
+    for sentence in sentences:
+        assert found(predict(sentence)) == found(rules.predict(sentence)), sentence
+    assert {e.source for s in sentences for e in predict(s).entities} == {"rules"}
+    village = sentences[1]
+    assert not rules.predict(village).entities
+    tagged = load(merge_policy="model-first").predict(village)
+    assert [(e.text, e.label, e.source) for e in tagged.entities] == [("Nà Khoang", "LOCATION", "model")]
+
+
+def test_with_the_rules_deciding_the_encoder_is_not_run(monkeypatch):
+    """merge_policy and relation_merge "rules": the learned model's forward pass is skipped."""
+    from canbo.model import load
+
+    pipe = load(merge_policy="rules", relation_merge="rules")
+    pipe.workers = 0
+
+    def no_forward(*args, **kwargs):
+        raise AssertionError("the encoder ran")
+
+    monkeypatch.setattr(pipe.model, "word_vectors", no_forward)
+    assert not pipe.uses_tagger and pipe.predict(EXAMPLE).relations
+    tagger = load(merge_policy="model-first", relation_merge="rules")
+    monkeypatch.setattr(tagger.model, "word_vectors", no_forward)
+    with pytest.raises(AssertionError, match="the encoder ran"):
+        tagger.predict(EXAMPLE)

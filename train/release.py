@@ -140,6 +140,10 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         + (f" (set after training with `python -m canbo.train.decoding`: "
            f"{json.dumps(info['decoding_set_after_training'], ensure_ascii=False)}; training does not read them)"
            if info.get("decoding_set_after_training") else "")
+        + (". The rules decide every span and link: the encoder is not run, and the trained tagger and relation head "
+           "are used only when asked for (`canbo predict --merge-policy model-first --relation-merge model`, "
+           "`load(path, merge_policy=...)`)"
+           if mcfg.get("merge_policy") == "rules" and mcfg.get("relation_merge") == "rules" else "")
         + ". Every output entity records whether the rules, the model or both decided it (`source`). Rules version "
         f"`{info.get('rules_version', 'not recorded')}` (a warning is given when the rules change after training).",
         f"- Files: {size:.1f} MB, safetensors.",
