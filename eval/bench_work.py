@@ -144,9 +144,11 @@ def staged_run(pipe, texts: list[str], batch_size: int) -> dict:
     clock.wrap(mp, "segment_words", "segment")  # underthesea + alignment; alignment is taken out below
     clock.wrap(mt, "align_words", "align", within="segment")
     clock.wrap(pipe.encoder, "encode", "tokenize")
-    if hasattr(pipe, "_rule_tags"):
-        clock.wrap(pipe, "_rule_tags", "rules")
+    clock.wrap(mp, "rule_spans", "rules")
     clock.wrap(pipe, "_encode", "forward", keep_args=True)
+    # every sentence goes through the merge, also when the rules decide and the encoder is not run;
+    # its time is left in "other" (computed below as the remainder)
+    clock.wrap(pipe, "_merge_rules", "other", keep_args=True)
     clock.wrap(pipe, "_decode_tags", "decode")
     clock.wrap(pipe, "_score_pairs", "relations")
     cpu0 = _cpu_seconds()
@@ -160,7 +162,7 @@ def staged_run(pipe, texts: list[str], batch_size: int) -> dict:
     seconds = clock.seconds
     seconds["segment"] -= seconds["align"]
     seconds["other"] = max(0.0, total - sum(v for k, v in seconds.items() if k != "other"))
-    sentences = [s for batch in clock.seen.get("forward", []) for s in batch]
+    sentences = [s for batch in clock.seen.get("forward", []) for s in batch] or clock.seen.get("other", [])
     counts = {
         "texts": len(texts),
         "sentences": len(sentences),

@@ -49,7 +49,14 @@ from canbo.model.parallel import (
     torch_threads,
 )
 from canbo.model.schema import Document, Entity, Relation
-from canbo.model.text import Span, refine_at_boundaries, segment_at_spans, segment_words, sentence_spans
+from canbo.model.text import (
+    Span,
+    refine_at_boundaries,
+    segment_at_spans,
+    segment_words,
+    sentence_spans,
+    syllables,
+)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 GROUP_SENTENCES = 512  # sentences prepared, encoded and decoded together: bounds memory on huge texts
@@ -271,7 +278,10 @@ class Pipeline:
         """Words and windows of one sentence ``piece`` (the text at ``sent``). A headline in capitals
         is read in ordinary case (``model.casing``); the words get their offsets into the text."""
         local = recase(piece) if is_shouted(piece) else piece
-        words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
+        if self.uses_tagger:
+            words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
+        else:  # the rules read their own tokens: syllables place the spans, no segmenter is needed
+            words = syllables(local)
         if not words:
             return None
         words, windows, found = self._inputs(local, Span(0, len(local)), words, encode=self.uses_tagger)

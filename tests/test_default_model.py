@@ -97,19 +97,41 @@ def test_the_shipped_decode_is_the_rules_and_the_tagger_still_finds_what_they_mi
     assert [(e.text, e.label, e.source) for e in tagged.entities] == [("Nà Khoang", "LOCATION", "model")]
 
 
-def test_with_the_rules_deciding_the_encoder_is_not_run(monkeypatch):
-    """merge_policy and relation_merge "rules": the learned model's forward pass is skipped."""
+def test_with_the_rules_deciding_neither_encoder_nor_segmenter_runs(monkeypatch):
+    """merge_policy and relation_merge "rules": the learned model's forward pass and the word
+    segmenter (the tagger's words) are skipped; the tagger's decode still runs both."""
     from canbo.model import load
+    from canbo.model import pipeline as pipeline_module
+
+    def refuse(what):
+        def run(*args, **kwargs):
+            raise AssertionError(f"the {what} ran")
+        return run
 
     pipe = load(merge_policy="rules", relation_merge="rules")
     pipe.workers = 0
-
-    def no_forward(*args, **kwargs):
-        raise AssertionError("the encoder ran")
-
-    monkeypatch.setattr(pipe.model, "word_vectors", no_forward)
+    monkeypatch.setattr(pipe.model, "word_vectors", refuse("encoder"))
+    monkeypatch.setattr(pipeline_module, "segment_words", refuse("segmenter"))
     assert not pipe.uses_tagger and pipe.predict(EXAMPLE).relations
     tagger = load(merge_policy="model-first", relation_merge="rules")
-    monkeypatch.setattr(tagger.model, "word_vectors", no_forward)
+    tagger.workers = 0
+    with pytest.raises(AssertionError, match="the segmenter ran"):
+        tagger.predict(EXAMPLE)
+    monkeypatch.undo()
+    monkeypatch.setattr(tagger.model, "word_vectors", refuse("encoder"))
     with pytest.raises(AssertionError, match="the encoder ran"):
         tagger.predict(EXAMPLE)
+
+
+def test_cli_merge_policy_decodes_with_the_tagger(capsys):
+    from canbo.model.cli import main
+
+    village = "Cán bộ và nhân dân Nà Khoang phấn khởi đón nhận danh hiệu."
+    found = {}
+    for flags in ([], ["--merge-policy", "model-first", "--relation-merge", "model"]):
+        assert main(["predict", "--format", "json", "--workers", "0", *flags, village]) == 0
+        found[bool(flags)] = [(e["text"], e["source"]) for e in json.loads(capsys.readouterr().out)["entities"]]
+    assert found == {False: [], True: [("Nà Khoang", "model")]}
+    with pytest.raises(SystemExit):
+        main(["predict", "--merge-policy", "tagger", village])
+    assert "invalid choice: 'tagger'" in capsys.readouterr().err
