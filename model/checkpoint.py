@@ -17,7 +17,7 @@ from torch import nn
 
 from canbo.model.heads import CanboHeads
 from canbo.model.labels import LabelMaps, bio_tags, check_labels
-from canbo.model.merge import check_relation_merge, check_rule_labels
+from canbo.model.merge import check_merge_policy, check_relation_merge, check_rule_labels
 
 
 class NotPlain(Exception):
@@ -33,7 +33,7 @@ class InferenceConfig(LabelMaps):
         self.entity_labels = list(values.get("entity_labels") or [])
         self.relation_label = values.get("relation_label", "HAS_POSITION")
         check_labels(self.entity_labels, self.relation_label)
-        self.merge_policy = values.get("merge_policy", "model")
+        self.merge_policy = check_merge_policy(values.get("merge_policy", "model"))
         self.relation_merge = check_relation_merge(values.get("relation_merge", "model"))
         self.rule_labels = check_rule_labels(values.get("rule_labels") or [], self.entity_labels)
         self.rule_features = bool(values.get("rule_features", False))

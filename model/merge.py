@@ -61,8 +61,7 @@ def merge(
     rules: list[Candidate], model: list[Candidate], policy: str, rule_labels: tuple[str, ...] | list[str] = ()
 ) -> list[Merged]:
     """The spans ``policy`` keeps, sorted, never overlapping, each with its source."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown merge policy {policy!r} (choose from {', '.join(POLICIES)})")
+    check_merge_policy(policy)
     labels = set(rule_labels)
     same = {(c.start, c.end, c.label) for c in rules} & {(c.start, c.end, c.label) for c in model}
 
@@ -85,6 +84,13 @@ def merge(
         if not any(c.start < k.end and k.start < c.end for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def check_merge_policy(policy: str) -> str:
+    """``policy`` if it is one of ``POLICIES``; else one clear error."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown merge policy {policy!r} (choose from {', '.join(POLICIES)})")
+    return policy
 
 
 def check_relation_merge(mode: str) -> str:

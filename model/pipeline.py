@@ -32,8 +32,8 @@ from canbo.model.encoding import Window, WordEncoder, char_span, gold_word_spans
 from canbo.model.features import rule_edges, rule_links, rule_spans, rule_word_tags, shape_ids
 from canbo.model.hub import ModelUnavailableError, quiet_transformers, resolve_model_path
 from canbo.model.merge import (
-    POLICIES,
     Candidate,
+    check_merge_policy,
     check_relation_merge,
     check_rule_labels,
     merge,
@@ -88,9 +88,7 @@ class Pipeline:
         self.calibration = calibration or Calibration()  # raw scores when the model has none
         self.config = model.config
         self.backend = getattr(model, "backend", "transformers")  # model.checkpoint's models say "torch"
-        self.merge_policy = merge_policy or getattr(self.config, "merge_policy", "model")
-        if self.merge_policy not in POLICIES:
-            raise ValueError(f"unknown merge policy {self.merge_policy!r} (choose from {', '.join(POLICIES)})")
+        self.merge_policy = check_merge_policy(merge_policy or getattr(self.config, "merge_policy", "model"))
         labels = getattr(self.config, "rule_labels", []) if rule_labels is None else rule_labels
         self.rule_labels = check_rule_labels(labels, self.config.entity_labels)
         self.tags = self.config.tags

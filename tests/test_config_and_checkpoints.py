@@ -104,6 +104,10 @@ def test_merge_policy_is_saved_and_can_be_overridden(tmp_path):
     sentence = "Đồng chí Hoàng Minh Tuấn, Bí thư Huyện ủy Yên Lạc chủ trì hội nghị."
     sources = {e.source for e in load(target).predict(sentence).entities}
     assert sources and sources <= {"rules", "model", "both"}
+    cfg["merge_policy"] = "union"  # a relation merge's name, not a policy: refused at load, in one sentence
+    (target / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    with pytest.raises(ModelUnavailableError, match="unknown merge policy 'union'"):
+        load(target)
 
 
 def test_rule_labels_are_saved_checked_and_decide_those_labels(tmp_path, monkeypatch):

@@ -46,3 +46,11 @@ def test_only_decode_settings_and_valid_values(crossval):
     with pytest.raises(ValueError, match="merge_policy must be one of"):
         set_decoding(crossval / "full", merge_policy="union")
     assert load(crossval / "full").merge_policy == "model"  # nothing written by a refused call
+
+
+def test_cli_refuses_unknown_policies_before_any_work(crossval, capsys):
+    for flag, value in (("--merge_policy", "union"), ("--relation_merge", "both")):
+        with pytest.raises(SystemExit):
+            main(["--crossval", str(crossval / "cv"), flag, value])
+        assert f"invalid choice: '{value}'" in capsys.readouterr().err
+    assert load(crossval / "full").merge_policy == "model"

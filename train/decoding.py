@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from canbo.model.merge import POLICIES, RELATION_MERGES
+
 DECODE_KEYS = ("merge_policy", "rule_labels", "relation_one_holder", "relation_merge")
 
 
@@ -85,11 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--crossval", required=True, help="A canbo crossval folder (fold-*/).")
     ap.add_argument("--run", default=None, help="The full model trained with the same recipe.")
     ap.add_argument("--data", nargs="+", default=["data/annotated"], help="The gold data the folds held out.")
-    ap.add_argument("--merge_policy", default=None, help="model, rules, rules-first or model-first.")
+    ap.add_argument("--merge_policy", default=None, choices=POLICIES, help="Who decides the spans (model.merge).")
     ap.add_argument("--rule_labels", nargs="*", default=None, help="Labels the rules own (none: clear).")
     ap.add_argument("--relation_one_holder", choices=("true", "false"), default=None,
                     help="Each POSITION keeps its best-scoring holder only.")
-    ap.add_argument("--relation_merge", default=None, help="model, rules or union: whose HAS_POSITION links are output.")
+    ap.add_argument("--relation_merge", default=None, choices=RELATION_MERGES,
+                    help="Whose HAS_POSITION links are output (model.merge).")
     args = ap.parse_args(argv)
     settings = {k: getattr(args, k) for k in DECODE_KEYS if getattr(args, k) is not None}
     if "relation_one_holder" in settings:
