@@ -82,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     gold = {d.id: d for d in read_corpus([ROOT / "data" / "annotated"])}
     cv_gold, cv_pred = [], []
     for f in sorted(Path(args.crossval).glob("fold-*/heldout_predictions.jsonl")):
-        fold = [gold[p.id] for p in read_predictions(f)]
+        saved = read_predictions(f)
+        fold = [gold[p.id] for p in saved]
         cv_gold += fold
         if args.merge_policy is None:
-            cv_pred += read_predictions(f)
+            cv_pred += saved
         else:  # the fold's model on its held-out article, decoded with the settings asked for
             cv_pred += loaded(f.parent).predict_batch([d.text for d in fold], split=False)
     held = read_corpus([ROOT / "data" / "heldout" / "annotated"])

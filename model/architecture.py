@@ -69,11 +69,9 @@ class CanboConfig(LabelMaps, PretrainedConfig):
         self.char_features = char_features
         self.gazetteer_features = gazetteer_features
         self.modern_tone = modern_tone  # words reach the tokenizer with modern tone placement (encoding.phobert_word)
-        from canbo.model.merge import POLICIES, check_relation_merge, check_rule_labels
+        from canbo.model.merge import check_merge_policy, check_relation_merge, check_rule_labels
 
-        if merge_policy not in POLICIES:
-            raise ValueError(f"merge policy {merge_policy!r} is not known (known: {', '.join(POLICIES)})")
-        self.merge_policy = merge_policy
+        self.merge_policy = check_merge_policy(merge_policy)
         self.relation_merge = check_relation_merge(relation_merge)
         self.rule_labels = check_rule_labels(rule_labels or [], self.entity_labels)
         tags = bio_tags(tuple(self.entity_labels))

@@ -86,6 +86,12 @@ def merge(
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 
+def rules_decide_all(policy: str, relation_merge: str) -> bool:
+    """Do the rules decide every span and every link (``policy`` and ``relation_merge`` both
+    ``rules``)? Then the learned model's output is not used at all."""
+    return policy == "rules" and relation_merge == "rules"
+
+
 def check_merge_policy(policy: str) -> str:
     """``policy`` if it is one of ``POLICIES``; else one clear error."""
     if policy not in POLICIES:

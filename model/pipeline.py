@@ -38,6 +38,7 @@ from canbo.model.merge import (
     check_rule_labels,
     merge,
     merge_relations,
+    rules_decide_all,
 )
 from canbo.model.normalise import normalise_document
 from canbo.model.parallel import (
@@ -155,7 +156,7 @@ class Pipeline:
     def uses_tagger(self) -> bool:
         """Does the output depend on the learned model? Not when the rules decide every span and every
         link (``merge_policy`` and ``relation_merge`` both ``rules``): the encoder is then not run."""
-        return not (self.merge_policy == "rules" and self.relation_merge == "rules")
+        return not rules_decide_all(self.merge_policy, self.relation_merge)
 
     def _predict_groups(self, groups, docs: list[Document], batch_size: int, bar) -> None:
         tagger = self.uses_tagger
@@ -163,9 +164,10 @@ class Pipeline:
             if tagger:
                 self._encode(group, batch_size)
                 self._decode_tags(group)
-            for s in group:
-                if not tagger:
+            else:  # the rules decide: no tagger spans, no pair scores
+                for s in group:
                     s.spans, s.pair_scores = [], {}
+            for s in group:
                 self._merge_rules(s)
             if tagger:
                 self._score_pairs(group)
@@ -276,13 +278,14 @@ class Pipeline:
         """Words and windows of one sentence ``piece`` (the text at ``sent``). A headline in capitals
         is read in ordinary case (``model.casing``); the words get their offsets into the text."""
         local = recase(piece) if is_shouted(piece) else piece
-        if self.uses_tagger:
+        tagger = self.uses_tagger
+        if tagger:
             words = segment_words(local, tokenizer=self.segmenter, skipped=lost)
         else:  # the rules read their own tokens: syllables place the spans, no segmenter is needed
             words = syllables(local)
         if not words:
             return None
-        words, windows, found = self._inputs(local, Span(0, len(local)), words, encode=self.uses_tagger)
+        words, windows, found = self._inputs(local, Span(0, len(local)), words, encode=tagger)
         shift = sent.start
         shifted = [Span(w.start + shift, w.end + shift) for w in words]
         rules = [Entity(e.start + shift, e.end + shift, e.label, e.text, source="rules") for e in found]
@@ -298,9 +301,10 @@ class Pipeline:
         tags = shapes = None
         if self.config.rule_features:
             words, _ = refine_at_boundaries(words, text, rule_edges(found))
-            tags = rule_word_tags(words, found, self.config.label2id)
         if not encode:
             return words, [], found  # the rules decide everything: no encoder input is needed
+        if self.config.rule_features:
+            tags = rule_word_tags(words, found, self.config.label2id)
         if getattr(self.config, "char_features", False):
             shapes = shape_ids(text, words, gazetteer=getattr(self.config, "gazetteer_features", False))
         return words, self.encoder.encode(text, words, tags, shapes), found

@@ -84,3 +84,10 @@ def test_relation_merges():
     assert merge_relations(model, rules, "union") == [((0, 1), 0.9), ((2, 3), 0.6), ((2, 4), 1.0)]
     with pytest.raises(ValueError, match="relation merge"):
         merge_relations(model, rules, "both")
+
+
+def test_rules_decide_all_only_when_both_spans_and_links_are_the_rules():
+    from canbo.model.merge import rules_decide_all
+
+    assert rules_decide_all("rules", "rules")
+    assert not rules_decide_all("rules", "union") and not rules_decide_all("rules-first", "rules")

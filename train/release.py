@@ -14,6 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
+from canbo.model.merge import rules_decide_all
 from canbo.model.pipeline import DEFAULT_MODEL_DIR
 
 SHIPPED = (
@@ -143,7 +144,7 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         + (". The rules decide every span and link: the encoder is not run, and the trained tagger and relation head "
            "are used only when asked for (`canbo predict --merge-policy model-first --relation-merge model`, "
            "`load(path, merge_policy=...)`)"
-           if mcfg.get("merge_policy") == "rules" and mcfg.get("relation_merge") == "rules" else "")
+           if rules_decide_all(mcfg.get("merge_policy", "model"), mcfg.get("relation_merge", "model")) else "")
         + ". Every output entity records whether the rules, the model or both decided it (`source`). Rules version "
         f"`{info.get('rules_version', 'not recorded')}` (a warning is given when the rules change after training).",
         f"- Files: {size:.1f} MB, safetensors.",
