@@ -16,33 +16,9 @@ from pathlib import Path
 from torch import nn
 
 from canbo.model.heads import CanboHeads
-from canbo.model.labels import LabelMaps, bio_tags, check_labels
-from canbo.model.merge import check_merge_policy, check_relation_merge, check_rule_labels
+from canbo.model.inference_config import InferenceConfig, NotPlain, read_config
 
-
-class NotPlain(Exception):
-    """This checkpoint needs transformers' classes (the reason is the message)."""
-
-
-class InferenceConfig(LabelMaps):
-    """config.json as attributes, with the label maps derived from ``entity_labels`` as
-    ``CanboConfig`` derives them (an edited ``id2label`` in the file is not trusted)."""
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-        self.entity_labels = list(values.get("entity_labels") or [])
-        self.relation_label = values.get("relation_label", "HAS_POSITION")
-        check_labels(self.entity_labels, self.relation_label)
-        self.merge_policy = check_merge_policy(values.get("merge_policy", "model"))
-        self.relation_merge = check_relation_merge(values.get("relation_merge", "model"))
-        self.rule_labels = check_rule_labels(values.get("rule_labels") or [], self.entity_labels)
-        self.rule_features = bool(values.get("rule_features", False))
-        self.char_features = bool(values.get("char_features", False))
-        self.gazetteer_features = bool(values.get("gazetteer_features", False))
-        self.modern_tone = bool(values.get("modern_tone", False))  # absent in models trained before it existed
-        tags = bio_tags(tuple(self.entity_labels))
-        self.id2label = dict(enumerate(tags))
-        self.label2id = {t: i for i, t in enumerate(tags)}
+__all__ = ["InferenceConfig", "InferenceModel", "NotPlain", "load_plain", "load_tokenizer", "read_config"]
 
 
 class InferenceModel(CanboHeads, nn.Module):
@@ -57,19 +33,6 @@ class InferenceModel(CanboHeads, nn.Module):
         self.config = config
         self.encoder = RobertaEncoder(config.backbone_config)
         self.build_heads(config, self.encoder.hidden_size)
-
-
-def read_config(folder: Path) -> InferenceConfig:
-    """The checkpoint's config; ``NotPlain`` when it is not a RoBERTa-encoder canbo model."""
-    from canbo.model.roberta import ENCODER_TYPES
-
-    values = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    if values.get("model_type") != "canbo":
-        raise NotPlain(f"model type {values.get('model_type')!r} is not canbo")
-    backbone = values.get("backbone_config") or {}
-    if backbone.get("model_type") not in ENCODER_TYPES:
-        raise NotPlain(f"encoder type {backbone.get('model_type')!r} has no plain-torch twin")
-    return InferenceConfig(values)
 
 
 def load_weights(model: nn.Module, weights: Path) -> None:

@@ -11,6 +11,7 @@ pipeline (segmenter, lexicon, tokenizer) without pickling it, and results come b
 from __future__ import annotations
 
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,9 +48,8 @@ def choose_workers(requested: int | None, chars: int, light_model: bool = True) 
 
 
 def _start_worker() -> None:
-    import torch
-
-    torch.set_num_threads(1)
+    if "torch" in sys.modules:  # a decode where the rules decide never imports torch: nothing to set
+        sys.modules["torch"].set_num_threads(1)
 
 
 def _prepare(chunk: list[tuple]):
@@ -87,11 +87,12 @@ class PreparePool:
 
 @contextmanager
 def torch_threads(n: int | None):
-    """Run a block with ``n`` torch threads (unchanged when None)."""
-    if n is None:
+    """Run a block with ``n`` torch threads (unchanged when None, or when torch is not imported: no
+    forward pass runs then, and importing it would cost most of a cold start)."""
+    torch = sys.modules.get("torch")
+    if n is None or torch is None:
         yield
         return
-    import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(n)

@@ -7,6 +7,7 @@ exactly as given (NFD, odd spacing and boilerplate included).
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 import weakref
@@ -14,9 +15,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from canbo.model.calibration import FILE as CALIBRATION_FILE
 from canbo.model.calibration import Calibration
@@ -59,9 +60,26 @@ from canbo.model.text import (
     syllables,
 )
 
+if TYPE_CHECKING:
+    import torch
+
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
 GROUP_SENTENCES = 512  # sentences prepared, encoded and decoded together: bounds memory on huge texts
 PAIR_CHUNK = 2048  # relation candidates scored in one forward pass
+
+
+def _inference_mode(method):
+    """``torch.inference_mode`` around ``method``, torch imported at its first call: a decode where
+    the rules decide never runs these stages, so it never imports torch (most of a cold start)."""
+
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        import torch
+
+        with torch.inference_mode():
+            return method(*args, **kwargs)
+
+    return run
 
 
 @dataclass
@@ -84,25 +102,60 @@ class Pipeline:
     def __init__(self, model, tokenizer, segmenter: Callable[[str], list[str]] | None = None,
                  merge_policy: str | None = None, workers: int | None = None,
                  calibration: Calibration | None = None, rule_labels: Sequence[str] | None = None,
-                 relation_merge: str | None = None):
-        self.model = model.eval()
+                 relation_merge: str | None = None, config=None, loader: Callable[[], tuple] | None = None):
+        """``model`` and its ``tokenizer``; or ``model=None`` with its ``config`` and a ``loader``
+        returning (model, tokenizer), called on the tagger's first use (``load`` does this when the
+        rules decide every span and link: the weights, and torch, are then never loaded)."""
+        if model is None and (config is None or loader is None):
+            raise ValueError("Pipeline needs a model, or its config and a loader")
+        self._model = self._encoder = None
+        self._tokenizer, self._loader = tokenizer, loader
         self.calibration = calibration or Calibration()  # raw scores when the model has none
-        self.config = model.config
-        self.backend = getattr(model, "backend", "transformers")  # model.checkpoint's models say "torch"
+        self.config = model.config if model is not None else config
+        self.backend = getattr(model, "backend", "transformers") if model is not None else "torch"
         self.merge_policy = check_merge_policy(merge_policy or getattr(self.config, "merge_policy", "model"))
         labels = getattr(self.config, "rule_labels", []) if rule_labels is None else rule_labels
         self.rule_labels = check_rule_labels(labels, self.config.entity_labels)
         self.tags = self.config.tags
-        self.encoder = WordEncoder(
-            tokenizer, max_length=self.config.max_tokens, modern_tone=bool(getattr(self.config, "modern_tone", False))
-        )
         self.segmenter = segmenter
         self.relation_threshold = self.config.relation_threshold
         self.one_holder = bool(getattr(self.config, "relation_one_holder", False))  # model.decode.kept_relations
         self.relation_merge = check_relation_merge(relation_merge or getattr(self.config, "relation_merge", "model"))
         self.workers = workers  # preparation processes (model.parallel.choose_workers; None: automatic)
-        self.light = sum(p.numel() for p in model.parameters()) < LIGHT_MODEL_PARAMS
+        self._light: bool | None = None
         self._pool = None
+        if model is not None:
+            self._attach(model, tokenizer)
+
+    def _attach(self, model, tokenizer) -> None:
+        self._model = model.eval()
+        self._encoder = WordEncoder(
+            tokenizer, max_length=self.config.max_tokens, modern_tone=bool(getattr(self.config, "modern_tone", False))
+        )
+
+    @property
+    def model(self):
+        """The learned model (loaded on first use when ``load`` deferred it)."""
+        if self._model is None:
+            self._attach(*self._loader())
+            self.backend = getattr(self._model, "backend", self.backend)
+        return self._model
+
+    @property
+    def encoder(self) -> WordEncoder:
+        """Words to subword windows with the model's tokenizer (loaded with the model)."""
+        self.model  # noqa: B018 - loads the model and its tokenizer when deferred
+        return self._encoder
+
+    @property
+    def light(self) -> bool:
+        """Is the forward pass cheap enough that preparation is worth worker processes? Always when
+        the rules decide (no forward pass); else by the model's size (``model.parallel``)."""
+        if not self.uses_tagger:
+            return True
+        if self._light is None:
+            self._light = sum(p.numel() for p in self.model.parameters()) < LIGHT_MODEL_PARAMS
+        return self._light
 
     # ----------------------------------------------------------- public API
 
@@ -139,6 +192,8 @@ class Pipeline:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=sum(len(t) for t in texts), desc="predicting", unit="char", unit_scale=True)
+        if self.uses_tagger:
+            self.model  # noqa: B018 - load deferred weights here, before any worker process is forked
         n = choose_workers(self.workers if workers is None else workers, sum(map(len, texts)), self.light)
         with torch_threads(1 if n else None):
             self._predict_groups(self._groups(texts, split, skipped, n), docs, batch_size, bar)
@@ -311,8 +366,10 @@ class Pipeline:
 
     # ----------------------------------------------------------- stages
 
-    @torch.inference_mode()
+    @_inference_mode
     def _encode(self, sentences: list[_Sentence], batch_size: int) -> None:
+        import torch
+
         items = [(s, k) for s in sentences for k in range(len(s.windows))]
         items.sort(key=lambda it: len(it[0].windows[it[1]].input_ids))
         results: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
@@ -341,7 +398,7 @@ class Pipeline:
             probs = np.exp(s.log_probs[np.arange(len(best)), best])
             s.spans = tags_to_spans([self.tags[t] for t in best], probs)
 
-    @torch.inference_mode()
+    @_inference_mode
     def _score_pairs(self, sentences: list[_Sentence]) -> None:
         """Fill ``pair_scores`` of each sentence: P(relation) for every candidate span pair,
         scored in chunks of at most ``PAIR_CHUNK`` pairs so that memory stays bounded."""
@@ -363,6 +420,8 @@ class Pipeline:
             self._score_chunk(chunk)
 
     def _score_chunk(self, chunk: list[tuple[_Sentence, list[tuple[int, int]]]]) -> None:
+        import torch
+
         words = _pad_stack([s.vectors for s, _ in chunk])
         spans = _pad_int([[(sp.start, sp.end) for sp in s.spans] for s, _ in chunk], 2)
         pairs = _pad_int([p for _, p in chunk], 2)
@@ -419,6 +478,8 @@ def pad_windows(windows: Sequence[Window], pad_id: int):
 def _pad_int(rows: Sequence[Sequence], width: int, value: int = -1) -> torch.Tensor:
     n = max((len(r) for r in rows), default=0)
     shape = (len(rows), max(n, 1)) + ((width,) if width else ())
+    import torch
+
     out = np.full(shape, value, dtype=np.int64)  # filled in numpy: a torch.tensor per row costs more
     for i, r in enumerate(rows):
         if len(r):
@@ -457,26 +518,49 @@ def load(
     folder = resolve_model_path(path if path is not None else DEFAULT_MODEL_DIR)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(f"'{folder}' is not a canbo model folder (no config.json).")
-    model = None
-    try:
-        if backend != "transformers":
-            model, tokenizer = _load_plain(folder, required=backend == "torch")
-        if model is None:
-            model, tokenizer = _load_transformers(folder)
-    except ModelUnavailableError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
-        hint = ""
-        if not (folder / "tokenizer_config.json").is_file():
-            hint = " (it has no tokenizer files: a checkpoint written before this version needs the run's tokenizer files copied in)"
-        raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}{hint}") from exc
-    check_run_info(folder, model.config)
+
+    def weights():
+        model = None
+        try:
+            if backend != "transformers":
+                model, tokenizer = _load_plain(folder, required=backend == "torch")
+            if model is None:
+                model, tokenizer = _load_transformers(folder)
+        except ModelUnavailableError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - corrupt or foreign checkpoints get one clear sentence
+            hint = ""
+            if not (folder / "tokenizer_config.json").is_file():
+                hint = " (it has no tokenizer files: a checkpoint written before this version needs the run's tokenizer files copied in)"
+            raise ModelUnavailableError(f"'{folder}' could not be loaded as a canbo model: {exc}{hint}") from exc
+        return model, tokenizer
+
+    config = _rules_only_config(folder, backend, merge_policy, relation_merge)
+    model, tokenizer = (None, None) if config is not None else weights()
+    config = config if model is None else model.config
+    check_run_info(folder, config)
     try:
         calibration = Calibration.load(folder)
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelUnavailableError(f"'{folder}': its {CALIBRATION_FILE} cannot be read ({exc})") from exc
     return Pipeline(model, tokenizer, segmenter=segmenter, merge_policy=merge_policy, calibration=calibration,
-                    rule_labels=rule_labels, relation_merge=relation_merge)
+                    rule_labels=rule_labels, relation_merge=relation_merge, config=config, loader=weights)
+
+
+def _rules_only_config(folder: Path, backend: str, merge_policy: str | None, relation_merge: str | None):
+    """The checkpoint's config when the rules will decide every span and link (saved settings or
+    the overrides) and the weights could load later in plain torch; else None (load them now)."""
+    from canbo.model.inference_config import NotPlain, read_config
+
+    if backend == "transformers" or not (folder / "model.safetensors").is_file():
+        return None
+    try:
+        config = read_config(folder)
+    except (NotPlain, ValueError, KeyError, TypeError):
+        return None  # loading the weights gives the clear error, or the transformers path
+    policy = check_merge_policy(merge_policy or config.merge_policy)
+    links = check_relation_merge(relation_merge or config.relation_merge)
+    return config if rules_decide_all(policy, links) else None
 
 
 def _load_plain(folder: Path, required: bool):

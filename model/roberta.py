@@ -15,7 +15,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-ENCODER_TYPES = ("roberta", "xlm-roberta", "camembert")  # one architecture under several names
+from canbo.model.inference_config import ENCODER_TYPES
+
 _ACTIVATIONS = {
     "gelu": F.gelu,
     "relu": F.relu,

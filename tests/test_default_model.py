@@ -123,6 +123,32 @@ def test_with_the_rules_deciding_neither_encoder_nor_segmenter_runs(monkeypatch)
         tagger.predict(EXAMPLE)
 
 
+def test_with_the_rules_deciding_neither_the_weights_nor_torch_are_loaded():
+    """The shipped decode (the rules decide) never needs the learned model: load() defers its
+    weights, and a whole predict runs without importing torch or transformers (the cold start)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from canbo.model import load; p = load(); d = p.predict(sys.argv[1]); "
+            "print(len(d.relations), p._model is None, 'torch' in sys.modules, 'transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, EXAMPLE], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "True", "False", "False"]
+
+
+def test_a_deferred_model_loads_when_a_policy_needs_the_tagger():
+    from canbo.model import load
+
+    village = "Cán bộ và nhân dân Nà Khoang phấn khởi đón nhận danh hiệu."
+    pipe = load()
+    pipe.workers = 0
+    assert not pipe.predict(village).entities
+    pipe.merge_policy = "model-first"  # the weights load now, on the tagger's first use
+    eager = load(merge_policy="model-first")
+    eager.workers = 0
+    assert pipe.predict(village).to_dict() == eager.predict(village).to_dict()
+    assert [e.source for e in pipe.predict(village).entities] == ["model"]
+
+
 def test_cli_merge_policy_decodes_with_the_tagger(capsys):
     from canbo.model.cli import main
 
