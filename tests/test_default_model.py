@@ -161,3 +161,11 @@ def test_cli_merge_policy_decodes_with_the_tagger(capsys):
     with pytest.raises(SystemExit):
         main(["predict", "--merge-policy", "tagger", village])
     assert "invalid choice: 'tagger'" in capsys.readouterr().err
+
+
+def test_model_card_states_the_written_corpus_size_from_its_stats(tmp_path):
+    from canbo.train.release import written_size
+
+    stats = tmp_path / "stats.json"
+    stats.write_text(json.dumps({"gold": {"all": {"articles": 3, "sentences": 1234}}}), encoding="utf-8")
+    assert written_size(stats) == "3 articles, 1,234 sentences"

@@ -79,6 +79,15 @@ def _repo_paths(paths: list[str]) -> list[str]:
 _LINKS = {"model": "the relation head's", "rules": "the rules' links between the merged spans", "union": "both"}
 
 
+WRITTEN_STATS = Path(__file__).resolve().parents[1] / "data" / "written" / "annotation" / "stats.json"
+
+
+def written_size(stats: Path = WRITTEN_STATS) -> str:
+    """"236 articles, 4,369 sentences": the written corpus's size as `canbo corpus rebuild` counted it."""
+    gold = json.loads(stats.read_text(encoding="utf-8"))["gold"]["all"]
+    return f"{gold['articles']} articles, {gold['sentences']:,} sentences"
+
+
 def _calibration_line(target: Path) -> str:
     cal = target / "calibration.json"
     if not cal.is_file():
@@ -153,7 +162,7 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
         f"- Gold: {', '.join(cfg['train'])} (4 articles, 154 sentences, 250 entities, 18 relations; see data/README.md).",
         *(
             [f"- Written corpus, always in training and never a test fold: {', '.join(written)} "
-             "(212 articles, 3,903 sentences written for this corpus, annotated twice and adjudicated; "
+             f"({written_size()} written for this corpus, annotated twice and adjudicated; "
              "see data/written/README.md)."]
             if written
             else []
