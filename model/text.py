@@ -49,6 +49,10 @@ def lines(text: str) -> list[Span]:
 
 _TERMINAL = re.compile(r"[.!?…]+[\"'”’»)\]]*")
 _OPENERS = "\"“‘«([-–"
+# Abbreviations written with a dot before a name ("TP. Hồ Chí Minh", "Q. 1", "PGS. Nguyễn Văn A"): the
+# dot does not end the sentence
+DOTTED_ABBREVIATIONS = frozenset("TP Tp TX Tx TT Q P H X ThS TS PGS GS BS KS CN NSND NSƯT Th.S".split())
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
 def _ends_sentence(text: str, stop: int, end: int, punct_start: int) -> bool:
@@ -57,12 +61,15 @@ def _ends_sentence(text: str, stop: int, end: int, punct_start: int) -> bool:
     Yes when whitespace follows and then a capital, a digit or an opening
     quote; also when a capital follows with no space after a lowercase word
     ("năm 2023.Trong" - a missing space in scraped text), but not inside
-    abbreviations or numbers ("TP.HCM", "1.528").
+    abbreviations or numbers ("TP.HCM", "1.528") nor after a dotted abbreviation ("TP. Hồ Chí Minh").
     """
     if stop >= end:
         return False
     nxt = text[stop]
     if nxt.isspace():
+        word = _WORD_BEFORE.search(text, max(0, punct_start - 8), punct_start)
+        if text[punct_start:stop] == "." and word and word.group(1) in DOTTED_ABBREVIATIONS:
+            return False
         rest = text[stop:end].lstrip()
         return bool(rest) and (rest[0].isupper() or rest[0].isdigit() or rest[0] in _OPENERS)
     before = text[max(0, punct_start - 2) : punct_start]

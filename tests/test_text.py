@@ -19,6 +19,16 @@ def texts(text, spans):
     return [text[s.start : s.end] for s in spans]
 
 
+def test_a_dotted_abbreviation_before_a_name_does_not_end_the_sentence():
+    t = "Ông Lê Văn An, Phó Trưởng phòng Quản lý đô thị TP. Thủ Dầu Một phát biểu. Đoàn về Q. 1, PGS. TS. Bình đón."
+    assert texts(t, split_sentences(t)) == [
+        "Ông Lê Văn An, Phó Trưởng phòng Quản lý đô thị TP. Thủ Dầu Một phát biểu.",
+        "Đoàn về Q. 1, PGS. TS. Bình đón.",
+    ]
+    t = "Huyện có 12 xã đạt chuẩn NTM. Trong năm có thêm 2 xã."  # an ordinary capitalised word still ends one
+    assert len(split_sentences(t)) == 2
+
+
 def test_split_sentences_basic_and_missing_space():
     t = "Huyện đạt 17,2%. Thu ngân sách 1.528 tỷ đồng.Năm nay TP.HCM tăng."
     assert texts(t, split_sentences(t)) == ["Huyện đạt 17,2%.", "Thu ngân sách 1.528 tỷ đồng.", "Năm nay TP.HCM tăng."]
