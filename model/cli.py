@@ -72,6 +72,10 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--merge-policy", default=None, choices=POLICIES, dest="merge_policy",
                    help="Who decides the spans (model.merge; default: as saved with the model, for the shipped "
                    "model 'rules'): 'model-first' uses the learned tagger with the rules filling its gaps.")
+    p.add_argument("--rule-labels", type=_labels, default=None, metavar="L1,L2", dest="rule_labels",
+                   help="Comma-separated labels only the rules decide, under any merge policy (model.merge; default: "
+                   "as saved, none for the shipped model; '' for none). '--merge-policy rules-first --rule-labels "
+                   "METRIC,PERSON,ORG,POSITION' lets the tagger add only the place names the rules miss.")
     p.add_argument("--relation-merge", default=None, choices=RELATION_MERGES, dest="relation_merge",
                    help="Whose HAS_POSITION links are output (default: as saved; 'model': the relation head's).")
     p.add_argument("--workers", type=_count, default=None,
@@ -95,6 +99,17 @@ def _whole(minimum: int):
 
 
 _count, _positive_int = _whole(0), _whole(1)
+
+
+def _labels(value: str) -> list[str]:
+    """An argparse type: comma-separated entity labels ("METRIC,PERSON"; "" for none), each a known one."""
+    from canbo.model.labels import ENTITY_LABELS
+
+    labels = [lab.strip() for lab in value.split(",") if lab.strip()]
+    unknown = [lab for lab in labels if lab not in ENTITY_LABELS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown label {', '.join(unknown)} (choose from {', '.join(ENTITY_LABELS)})")
+    return labels
 
 
 def _score(value: str) -> float:
@@ -221,7 +236,8 @@ def _run_model(args, layout_for, transform) -> int:
     layout = layout_for()
     failures: list[str] = []
     with _open_output(args.output) as fh:
-        pipe = load(args.model, merge_policy=args.merge_policy, relation_merge=args.relation_merge)
+        pipe = load(args.model, merge_policy=args.merge_policy, relation_merge=args.relation_merge,
+                    rule_labels=args.rule_labels)
         pipe.workers = args.workers
         inputs = iter_inputs(args.inputs, as_text=args.text)
         writer = StreamWriter(fh, layout)

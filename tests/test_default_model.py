@@ -169,3 +169,21 @@ def test_model_card_states_the_written_corpus_size_from_its_stats(tmp_path):
     stats = tmp_path / "stats.json"
     stats.write_text(json.dumps({"gold": {"all": {"articles": 3, "sentences": 1234}}}), encoding="utf-8")
     assert written_size(stats) == "3 articles, 1,234 sentences"
+
+
+def test_cli_rule_labels_let_the_tagger_add_only_what_the_rules_own_not(capsys):
+    """rules-first with the rules owning every label but LOCATION: the tagger's place name is added,
+    its other labels never decide; an unknown label is refused before any work."""
+    from canbo.model.cli import main
+
+    flags = ["--merge-policy", "rules-first", "--rule-labels", "METRIC,PERSON,ORG,POSITION", "--relation-merge", "rules"]
+    found = set()
+    for text in ("Cán bộ và nhân dân Nà Khoang phấn khởi đón nhận danh hiệu.", EXAMPLE):
+        assert main(["predict", "--format", "json", "--workers", "0", *flags, text]) == 0
+        found |= {(e["text"], e["label"], e["source"]) for e in json.loads(capsys.readouterr().out)["entities"]}
+    assert ("Nà Khoang", "LOCATION", "model") in found
+    others = {src for _, label, src in found if label != "LOCATION"}
+    assert others and others <= {"rules", "both"}
+    with pytest.raises(SystemExit):
+        main(["predict", "--rule-labels", "METRIC,PLACE", EXAMPLE])
+    assert "unknown label PLACE" in capsys.readouterr().err

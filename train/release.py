@@ -151,8 +151,10 @@ def model_card(target: Path, cv: dict | None, heldout: dict | None = None) -> st
            f"{json.dumps(info['decoding_set_after_training'], ensure_ascii=False)}; training does not read them)"
            if info.get("decoding_set_after_training") else "")
         + (". The rules decide every span and link: the encoder is not run, and the trained tagger and relation head "
-           "are used only when asked for (`canbo predict --merge-policy model-first --relation-merge model`, "
-           "`load(path, merge_policy=...)`)"
+           "are used only when asked for (`canbo predict --merge-policy rules-first --rule-labels "
+           "METRIC,PERSON,ORG,POSITION --relation-merge rules`: the tagger adds the place names the rules miss, "
+           "see eval/ablation/ablation.md; `--merge-policy model-first --relation-merge model`; "
+           "`load(path, merge_policy=..., rule_labels=...)`)"
            if rules_decide_all(mcfg.get("merge_policy", "model"), mcfg.get("relation_merge", "model")) else "")
         + ". Every output entity records whether the rules, the model or both decided it (`source`). Rules version "
         f"`{info.get('rules_version', 'not recorded')}` (a warning is given when the rules change after training).",
