@@ -82,7 +82,8 @@ RECIPES: dict[str, tuple[str, list[str]]] = {
     # gold articles and data/heldout is the same as v3.2's)
     "i-rules-v3.3": (DEFAULT, [*WRITTEN, "--epochs", "4", "--backbone", str(ROOT / "runs" / "pretrained"),
                                "--char_features", "true", "--rule_feature_dropout", "0.25", *OLD_INPUT]),
-    # (j): (i) with the written corpus's second batch (24 articles, 466 sentences, data/written/README.md):
+    # (j): (i) with the written corpus's second batch (24 articles, 466 sentences when trained, 465 since the
+    # splitter fix; data/written/README.md):
     # place names with no unit word before them, capitalised words that are not names, people honoured by
     # memorials and roads, bodies whose name runs past its first word, numbered roads (the constructions
     # of the tagger's and the rules' errors on the CV folds, written fresh in other provinces)

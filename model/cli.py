@@ -102,14 +102,15 @@ _count, _positive_int = _whole(0), _whole(1)
 
 
 def _labels(value: str) -> list[str]:
-    """An argparse type: comma-separated entity labels ("METRIC,PERSON"; "" for none), each a known one."""
+    """An argparse type: comma-separated entity labels ("METRIC,PERSON"; "" for none), each a known one
+    (``model.merge.check_rule_labels``, the check every loaded model applies)."""
     from canbo.model.labels import ENTITY_LABELS
+    from canbo.model.merge import check_rule_labels
 
-    labels = [lab.strip() for lab in value.split(",") if lab.strip()]
-    unknown = [lab for lab in labels if lab not in ENTITY_LABELS]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown label {', '.join(unknown)} (choose from {', '.join(ENTITY_LABELS)})")
-    return labels
+    try:
+        return check_rule_labels([lab.strip() for lab in value.split(",") if lab.strip()], ENTITY_LABELS)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _score(value: str) -> float:

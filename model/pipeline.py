@@ -109,7 +109,7 @@ class Pipeline:
         if model is None and (config is None or loader is None):
             raise ValueError("Pipeline needs a model, or its config and a loader")
         self._model = self._encoder = None
-        self._tokenizer, self._loader = tokenizer, loader
+        self._loader = loader
         self.calibration = calibration or Calibration()  # raw scores when the model has none
         self.config = model.config if model is not None else config
         self.backend = getattr(model, "backend", "transformers") if model is not None else "torch"
@@ -476,10 +476,10 @@ def pad_windows(windows: Sequence[Window], pad_id: int):
 
 
 def _pad_int(rows: Sequence[Sequence], width: int, value: int = -1) -> torch.Tensor:
-    n = max((len(r) for r in rows), default=0)
-    shape = (len(rows), max(n, 1)) + ((width,) if width else ())
     import torch
 
+    n = max((len(r) for r in rows), default=0)
+    shape = (len(rows), max(n, 1)) + ((width,) if width else ())
     out = np.full(shape, value, dtype=np.int64)  # filled in numpy: a torch.tensor per row costs more
     for i, r in enumerate(rows):
         if len(r):

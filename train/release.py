@@ -83,7 +83,7 @@ WRITTEN_STATS = Path(__file__).resolve().parents[1] / "data" / "written" / "anno
 
 
 def written_size(stats: Path = WRITTEN_STATS) -> str:
-    """"236 articles, 4,369 sentences": the written corpus's size as `canbo corpus rebuild` counted it."""
+    """"N articles, M sentences": the written corpus's size as `canbo corpus rebuild` counted it."""
     gold = json.loads(stats.read_text(encoding="utf-8"))["gold"]["all"]
     return f"{gold['articles']} articles, {gold['sentences']:,} sentences"
 
